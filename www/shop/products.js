@@ -13,7 +13,7 @@ window.SHOP_CATEGORIES = {
       description: "A light, bouncy daily trainer for road runs from 5K to half marathon.", kw: "road running cushioned daily trainer",
       details: ["8 mm drop, 245 g (US 9)", "Recycled mesh upper", "Rubber outsole rated for 800 km"] },
     { id: "trailgrip-gtx", name: "TrailGrip GTX", price: 129, category: "shoes", art: "shoe", color: "#15803d", badge: "Waterproof", featured: true, sizes: SHOE,
-      description: "Waterproof trail shoe with 5 mm lugs for mud, rock and wet roots.", kw: "trail hiking waterproof rain",
+      description: "Waterproof trail shoe with 5 mm lugs for mud, rock and wet roots.", kw: "trail running hiking waterproof rain",
       details: ["Waterproof membrane", "5 mm multi-directional lugs", "Rock plate under the forefoot"] },
     { id: "giay-chay-bo-sai-gon", name: "Giày chạy bộ Sài Gòn", price: 59, category: "shoes", art: "shoe", color: "#dc2626", badge: "Mới · New", featured: true, sizes: SHOE,
       description: "Giày chạy bộ siêu nhẹ, đệm êm và thoáng khí, hợp với đường phố nóng ẩm.", kw: "running shoes light breathable saigon",

@@ -1,11 +1,30 @@
-//! The rule bundle, version 1: typed, parsed from JSON text, checked for meaning.
-//! STUB — being written by the bundle owner. Keep this API.
+//! The rule bundle, version 1 (CONTRACT §3): typed, parsed from JSON text, checked for meaning.
+//!
+//! Loading walks the JSON tree by hand and collects *every* problem by path instead of stopping at
+//! the first, so an editor or `moments check` can show them all at once. An invalid bundle is
+//! refused whole: [`Bundle::load`] returns either the bundle and its warnings or every problem.
+//!
+//! What is an error (the bundle is refused) and what is a warning (it loads):
+//!
+//! - errors: not JSON; `version` other than 1; unknown keys in the bundle, settings, rules, actions,
+//!   prompts, flows, caps and schedules (with the closest known key suggested); wrong types;
+//!   missing required fields; duplicate rule ids; an `on` name that is a near miss of a built-in
+//!   signal (`exit-intent` for `exit_intent`); `segments.x` in a condition with no segment `x`;
+//!   bad CSS selectors; `javascript:`, `data:` and `vbscript:` URLs; `on*` and `srcdoc`
+//!   attributes; values out of range (caps, holdouts, hours, weekdays, dates); flows whose
+//!   `start` or `next` names no node or whose buttons do not have exactly one of
+//!   `next`/`href`/`emit`/`do`; every problem the condition compiler finds (operators, regexes).
+//! - warnings: an `on` name that is not a built-in signal (it fires only through `track()`); a
+//!   schedule that has already ended; a context field in a condition that the engine does not
+//!   provide but that is close to one it does (`cart.vlaue`); an unused segment; a flow node with
+//!   more than four buttons or unreachable from `start`; a prompt that could open on every signal
+//!   (no `on`, no `cap`); a rule with no actions; a bundle with no rules; an unclosed `{{`.
 
-use crate::action::Action;
+use crate::action::{Action, ButtonTarget, Cta, Flow, FlowButton, FlowNode, Layout, Position, Prompt};
 use crate::condition::Condition;
 use crate::json::Value;
-use crate::problem::Problem;
-use crate::settings::Settings;
+use crate::problem::{index, join, Problem, Severity};
+use crate::settings::{Abandonment, ExitIntent, Lexicon, Selectors, Settings};
 
 /// How often a rule may fire for one shopper.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,7 +42,7 @@ pub enum CapWindow {
     Session,
     /// Per local calendar day.
     Day,
-    /// Per this many days.
+    /// Per this many days (rolling; `"week"` is 7).
     Days(u32),
     /// Ever.
     Lifetime,
@@ -61,6 +80,9 @@ pub struct Rule {
     pub schedule: Option<Schedule>,
     /// Share of shoppers held out (0..1).
     pub holdout: f64,
+    /// `false` when the bundle says `"enabled": false`: the rule is kept (and explained) but
+    /// never fires.
+    pub enabled: bool,
 }
 
 /// A loaded bundle.
@@ -79,22 +101,1003 @@ pub struct Bundle {
 /// What loading a bundle gives: the bundle and its warnings, or every problem.
 pub type Loaded = Result<(Bundle, Vec<Problem>), Vec<Problem>>;
 
+/// The bundle version this engine reads.
+pub const VERSION: f64 = 1.0;
+
+/// The built-in signal names (CONTRACT §5). Any other name in `on` comes from `track()`.
+pub const SIGNALS: &[&str] = &[
+    "page_view", "scroll_depth", "search", "view_item", "add_to_cart", "remove_from_cart", "view_cart",
+    "begin_checkout", "purchase", "idle", "exit_intent", "tab_hidden", "cart_abandoned",
+    "checkout_abandoned", "returning_with_cart", "moment_changed",
+];
+
 impl Bundle {
     /// Parses and checks bundle JSON text. `now_ms` (if given) lets the checker warn about
     /// schedules that already ended.
-    pub fn load(text: &str, _now_ms: Option<f64>) -> Loaded {
+    pub fn load(text: &str, now_ms: Option<f64>) -> Loaded {
         match Value::parse(text) {
-            Ok(v) => Bundle::from_value(&v, _now_ms),
-            Err(e) => Err(vec![Problem::error("", format!("not valid JSON: {e}"))]),
+            Ok(v) => Bundle::from_value(&v, now_ms),
+            Err(e) => Err(vec![Problem::error("", ["not valid JSON: ", &e.to_string()].concat())]),
         }
     }
+
     /// Checks an already-parsed bundle.
-    pub fn from_value(_v: &Value, _now_ms: Option<f64>) -> Loaded {
-        Ok((Bundle::default(), Vec::new()))
+    pub fn from_value(v: &Value, now_ms: Option<f64>) -> Loaded {
+        let mut ck = Ck { p: Vec::new(), now: now_ms };
+        let b = ck.bundle(v);
+        if ck.p.iter().any(|p| p.severity == Severity::Error) {
+            Err(ck.p)
+        } else {
+            Ok((b, ck.p))
+        }
+    }
+
+    /// The index of the rule with this id.
+    pub fn rule_index(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+}
+
+/// Every problem (errors and warnings) in bundle JSON text; empty when the bundle is clean.
+pub fn validate(text: &str) -> Vec<Problem> {
+    match Bundle::load(text, None) {
+        Ok((_, w)) => w,
+        Err(p) => p,
     }
 }
 
 /// The bundle's JSON Schema (draft 2020-12), for editors.
 pub fn schema() -> String {
-    "{}".into()
+    include_str!("bundle.schema.json").to_string()
+}
+
+type Obj = [(String, Value)];
+
+fn get<'v>(m: &'v Obj, key: &str) -> Option<&'v Value> {
+    m.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn q(s: &str) -> String {
+    ["\"", s, "\""].concat()
+}
+
+fn num_text(n: f64) -> String {
+    Value::Num(n).to_json()
+}
+
+/// The known word closest to `word` (case, `-` and `_` ignored; at most two edits, one for short
+/// words), for "did you mean" hints.
+pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let norm = |s: &str| -> Vec<char> {
+        s.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).flat_map(char::to_lowercase).collect()
+    };
+    let w = norm(word);
+    let limit = if w.len() >= 8 { 2 } else { 1 };
+    let mut best: Option<(usize, &'a str)> = None;
+    for &k in known {
+        let d = edits(&w, &norm(k));
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// Levenshtein distance.
+fn edits(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diag + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+fn mean(hint: Option<&str>) -> String {
+    hint.map_or(String::new(), |h| [" (did you mean \"", h, "\"?)"].concat())
+}
+
+/// Why `s` is not a usable CSS selector, if it is not (a syntax check, not a full parser).
+pub fn selector_problem(s: &str) -> Option<&'static str> {
+    if s.trim().is_empty() {
+        return Some("is empty");
+    }
+    let mut stack: Vec<char> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut part_empty = true;
+    let mut last = ' ';
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if let Some(qc) = quote {
+            if c == '\\' {
+                chars.next();
+            } else if c == qc {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' | '\'' => quote = Some(c),
+            '[' | '(' => stack.push(c),
+            ']' | ')' => {
+                let open = if c == ']' { '[' } else { '(' };
+                if stack.pop() != Some(open) {
+                    return Some(if c == ']' { "has a \"]\" with no \"[\" before it" } else { "has a \")\" with no \"(\" before it" });
+                }
+            }
+            '{' | '}' | ';' => return Some("has \"{\", \"}\" or \";\", which belong in CSS rules, not selectors"),
+            '<' => return Some("looks like HTML, not a CSS selector"),
+            ',' if stack.is_empty() => {
+                if part_empty {
+                    return Some("has an empty part in its list");
+                }
+                part_empty = true;
+                last = ' ';
+                continue;
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            part_empty = false;
+            last = c;
+        }
+    }
+    if quote.is_some() {
+        Some("has an unclosed quote")
+    } else if let Some(&c) = stack.last() {
+        Some(if c == '[' { "has an unclosed \"[\"" } else { "has an unclosed \"(\"" })
+    } else if part_empty {
+        Some("has an empty part in its list")
+    } else if matches!(last, '>' | '+' | '~') {
+        Some("ends with a combinator")
+    } else {
+        None
+    }
+}
+
+/// Whether `url` may be a link or image: no `javascript:`, `data:` or `vbscript:` scheme (control
+/// characters and whitespace are ignored, as browsers do).
+pub fn safe_url(url: &str) -> bool {
+    let s: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(11).collect::<String>().to_ascii_lowercase();
+    !(s.starts_with("javascript:") || s.starts_with("data:") || s.starts_with("vbscript:"))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+/// The date of a day since 1970-01-01: (year, month, day).
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` into epoch ms of that local wall time.
+pub fn parse_local(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let n = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = b.get(r)?;
+        if part.iter().all(u8::is_ascii_digit) { std::str::from_utf8(part).ok()?.parse().ok() } else { None }
+    };
+    if !(b.len() == 10 || (b.len() == 16 && b[10] == b'T' && b[13] == b':')) || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    let (h, mi) = if b.len() == 16 { (n(11..13)?, n(14..16)?) } else { (0, 0) };
+    let days = days_from_civil(y, m, d);
+    if !(1..=12).contains(&m) || civil_from_days(days) != (y, m, d) || h > 23 || mi > 59 {
+        return None;
+    }
+    Some((days * 86_400_000 + h * 3_600_000 + mi * 60_000) as f64)
+}
+
+/// Writes local epoch ms as `YYYY-MM-DD` (with `THH:MM` when not midnight).
+pub fn format_local(ms: f64) -> String {
+    let day = (ms / 86_400_000.0).floor() as i64;
+    let (y, m, d) = civil_from_days(day);
+    let mins = ((ms - day as f64 * 86_400_000.0) / 60_000.0) as i64;
+    let two = |n: i64| [char::from(b'0' + (n / 10 % 10) as u8), char::from(b'0' + (n % 10) as u8)];
+    let mut s = num_text(y as f64);
+    for (sep, v) in [('-', m), ('-', d)] {
+        s.push(sep);
+        s.extend(two(v));
+    }
+    if mins > 0 {
+        s.push('T');
+        s.extend(two(mins / 60));
+        s.push(':');
+        s.extend(two(mins % 60));
+    }
+    s
+}
+
+/// Weekday names, 0 = Sunday.
+pub const WEEKDAYS: [&str; 7] = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
+/// The context fields of CONTRACT §4, by root (an empty list: the root is a leaf; `*`: free).
+const CONTEXT: &[(&str, &[&str])] = &[
+    ("page", &["url", "path", "type", "referrer", "title", "query"]),
+    ("device", &["type", "touch"]),
+    ("visit", &["count", "returning", "daysSinceLast"]),
+    ("session", &["pageviews", "seconds"]),
+    ("scroll", &["depth", "maxDepth", "velocity"]),
+    ("search", &["query", "count", "lastQueries"]),
+    ("cart", &["items", "value", "currency", "ageSeconds", "lastChange"]),
+    ("idle", &["seconds"]),
+    ("moment", &[]),
+    ("momentScores", &["know", "go", "do", "buy"]),
+    ("abandonment", &["risk"]),
+    ("utm", &["source", "medium", "campaign", "term", "content"]),
+    ("channel", &[]),
+    ("journey", &["stage"]),
+    ("time", &["hour", "weekday"]),
+    ("custom", &["*"]),
+    ("segments", &["*"]),
+    ("flow", &["*"]),
+];
+
+const ACTIONS: &[&str] = &["replace", "insert", "attr", "class", "hide", "show", "prompt", "emit"];
+const LAYOUTS: &[&str] = &["modal", "banner", "toast", "slide-in"];
+const POSITIONS: &[&str] = &["before", "after", "prepend", "append"];
+
+/// The checker: problems so far, and the clock for "already ended" warnings.
+struct Ck {
+    p: Vec<Problem>,
+    now: Option<f64>,
+}
+
+impl Ck {
+    fn err(&mut self, path: &str, m: String) {
+        self.p.push(Problem::error(path, m));
+    }
+
+    fn warn(&mut self, path: &str, m: String) {
+        self.p.push(Problem::warning(path, m));
+    }
+
+    fn ty(&mut self, path: &str, want: &str, v: &Value) {
+        self.err(path, ["must be ", want, ", not ", v.type_name()].concat());
+    }
+
+    /// The members of the object `v`, with every key not in `known` flagged.
+    fn obj<'v>(&mut self, v: &'v Value, path: &str, what: &str, known: &[&str]) -> Option<&'v Obj> {
+        let Value::Obj(m) = v else {
+            self.ty(path, "an object", v);
+            return None;
+        };
+        for (k, _) in m {
+            if !known.contains(&k.as_str()) {
+                let tail = match closest(k, known) {
+                    Some(h) => mean(Some(h)),
+                    None => ["; known keys: ", &known.join(", ")].concat(),
+                };
+                self.err(&join(path, k), [&q(k), " is not a ", what, " key", &tail].concat());
+            }
+        }
+        Some(m)
+    }
+
+    /// Member `key`, flagged when missing.
+    fn req<'v>(&mut self, m: &'v Obj, key: &str, path: &str) -> Option<&'v Value> {
+        let v = get(m, key);
+        if v.is_none() {
+            self.err(&join(path, key), "is missing".into());
+        }
+        v
+    }
+
+    fn string(&mut self, v: &Value, path: &str) -> String {
+        match v {
+            Value::Str(s) => {
+                if s.contains("{{") && !s.contains("}}") {
+                    self.warn(path, "has \"{{\" with no \"}}\": the placeholder will show as typed".into());
+                }
+                s.clone()
+            }
+            _ => {
+                self.ty(path, "a string", v);
+                String::new()
+            }
+        }
+    }
+
+    /// A required string member.
+    fn s(&mut self, m: &Obj, key: &str, path: &str) -> String {
+        match self.req(m, key, path) {
+            Some(v) => self.string(v, &join(path, key)),
+            None => String::new(),
+        }
+    }
+
+    /// An optional string member.
+    fn os(&mut self, m: &Obj, key: &str, path: &str) -> Option<String> {
+        get(m, key).map(|v| self.string(v, &join(path, key)))
+    }
+
+    /// A required, non-blank string member.
+    fn name(&mut self, m: &Obj, key: &str, path: &str) -> String {
+        let s = self.s(m, key, path);
+        if s.trim().is_empty() && matches!(get(m, key), Some(Value::Str(_))) {
+            self.err(&join(path, key), "must not be empty".into());
+        }
+        s
+    }
+
+    /// A number within `lo..=hi` (whole if `int`).
+    fn num(&mut self, v: &Value, path: &str, lo: f64, hi: f64, int: bool) -> f64 {
+        let Value::Num(n) = *v else {
+            self.ty(path, "a number", v);
+            return lo;
+        };
+        if (int && n.fract() != 0.0) || n < lo || n > hi {
+            let what = if int { "a whole number" } else { "a number" };
+            let range = if hi == f64::MAX {
+                ["at least ", &num_text(lo)].concat()
+            } else {
+                ["from ", &num_text(lo), " to ", &num_text(hi)].concat()
+            };
+            self.err(path, ["must be ", what, " ", &range, ", not ", &num_text(n)].concat());
+            return lo;
+        }
+        n
+    }
+
+    fn bool(&mut self, v: &Value, path: &str) -> bool {
+        match v {
+            Value::Bool(b) => *b,
+            _ => {
+                self.ty(path, "true or false", v);
+                false
+            }
+        }
+    }
+
+    /// One of `options`; its index.
+    fn one_of(&mut self, v: &Value, path: &str, options: &[&str]) -> usize {
+        let Value::Str(s) = v else {
+            self.ty(path, &["one of ", &options.join(", ")].concat(), v);
+            return 0;
+        };
+        match options.iter().position(|o| o == s) {
+            Some(i) => i,
+            None => {
+                self.err(path, [&q(s), " is not one of ", &options.join(", "), &mean(closest(s, options))].concat());
+                0
+            }
+        }
+    }
+
+    fn selector(&mut self, v: &Value, path: &str) -> String {
+        let s = self.string(v, path);
+        if let (Some(why), Value::Str(_)) = (selector_problem(&s), v) {
+            self.err(path, [&q(&s), " is not a valid CSS selector: it ", why].concat());
+        }
+        s
+    }
+
+    fn sel(&mut self, m: &Obj, path: &str) -> String {
+        match self.req(m, "selector", path) {
+            Some(v) => self.selector(v, &join(path, "selector")),
+            None => String::new(),
+        }
+    }
+
+    fn url(&mut self, v: &Value, path: &str) -> String {
+        let s = self.string(v, path);
+        if !safe_url(&s) {
+            self.err(path, [&q(&s), " is not allowed: javascript:, data: and vbscript: URLs are refused"].concat());
+        }
+        s
+    }
+
+    fn strings(&mut self, v: &Value, path: &str) -> Vec<String> {
+        let Value::Arr(a) = v else {
+            self.ty(path, "an array of strings", v);
+            return Vec::new();
+        };
+        a.iter().enumerate().map(|(i, e)| self.string(e, &index(path, i))).collect()
+    }
+
+    fn bundle(&mut self, v: &Value) -> Bundle {
+        let mut b = Bundle::default();
+        let known = ["$schema", "version", "id", "description", "settings", "segments", "rules"];
+        let Some(m) = self.obj(v, "", "bundle", &known) else { return b };
+        match get(m, "version") {
+            None => self.err("version", "is missing: a bundle starts with \"version\": 1".into()),
+            Some(Value::Num(n)) if *n == VERSION => {}
+            Some(Value::Num(n)) => {
+                // A different version means a different language: its other problems would be noise.
+                let msg = ["version ", &num_text(*n), " is not supported: this engine reads version 1"].concat();
+                self.p.clear();
+                self.err("version", msg);
+                return b;
+            }
+            Some(other) => self.err("version", ["must be the number 1, not ", &other.to_json()].concat()),
+        }
+        match get(m, "id") {
+            Some(_) => b.id = self.name(m, "id", ""),
+            None => self.warn("id", "is missing: name the bundle (e.g. \"spring-sale\") so reports can tell bundles apart".into()),
+        }
+        if let Some(d) = get(m, "description") {
+            self.string(d, "description");
+        }
+        if let Some(s) = get(m, "settings") {
+            b.settings = self.settings(s);
+        }
+        let mut seg_refs: Vec<(String, String)> = Vec::new();
+        match get(m, "segments") {
+            Some(Value::Obj(segs)) => {
+                for (name, cond) in segs {
+                    let path = join("segments", name);
+                    if name.is_empty() || name.contains('.') {
+                        self.err(&path, "a segment name must be non-empty and have no \".\"".into());
+                    }
+                    b.segments.push((name.clone(), Condition::compile(cond, &path, &mut self.p)));
+                    let mut refs = Vec::new();
+                    self.context_paths(cond, &path, &mut refs);
+                    for (p, _) in refs {
+                        self.err(&p, "a segment cannot use other segments: repeat that segment's condition here".into());
+                    }
+                }
+            }
+            Some(other) => self.ty("segments", "an object of named conditions", other),
+            None => {}
+        }
+        match get(m, "rules") {
+            None => self.warn("rules", "is missing: the bundle changes nothing".into()),
+            Some(Value::Arr(rules)) => {
+                if rules.is_empty() {
+                    self.warn("rules", "is empty: the bundle changes nothing".into());
+                }
+                let mut ids: Vec<(&str, usize)> = Vec::new();
+                for (i, r) in rules.iter().enumerate() {
+                    let path = index("rules", i);
+                    if let Some(rule) = self.rule(r, &path, &mut seg_refs) {
+                        let id = r.get("id").and_then(Value::as_str).unwrap_or_default();
+                        match ids.iter().find(|(o, _)| *o == id) {
+                            Some((_, j)) if !id.is_empty() => {
+                                self.err(&join(&path, "id"), [&q(id), " is already the id of ", &index("rules", *j)].concat());
+                            }
+                            _ => ids.push((id, i)),
+                        }
+                        b.rules.push(rule);
+                    }
+                }
+            }
+            Some(other) => self.ty("rules", "an array of rules", other),
+        }
+        let names: Vec<&str> = b.segments.iter().map(|(n, _)| n.as_str()).collect();
+        for (path, name) in &seg_refs {
+            if !names.contains(&name.as_str()) {
+                let known = if names.is_empty() { "the bundle defines no segments".to_string() } else { ["segments are: ", &names.join(", ")].concat() };
+                let hint = closest(name, &names).map_or(String::new(), |h| [" (did you mean \"", h, "\"?)"].concat());
+                self.err(path, ["there is no segment named ", &q(name), hint.as_str(), "; ", &known].concat());
+            }
+        }
+        for n in &names {
+            if !seg_refs.iter().any(|(_, r)| r == n) {
+                self.warn(&join("segments", n), "is not used by any rule".into());
+            }
+        }
+        b
+    }
+
+    /// Collects `segments.<name>` references of a condition into `refs` (path, name) and warns
+    /// about context fields the engine does not provide.
+    fn context_paths(&mut self, cond: &Value, path: &str, refs: &mut Vec<(String, String)>) {
+        let Value::Obj(m) = cond else { return };
+        for (k, v) in m {
+            match k.as_str() {
+                "$and" | "$or" | "$nor" => {
+                    for (i, c) in v.as_array().unwrap_or_default().iter().enumerate() {
+                        self.context_paths(c, &index(&join(path, k), i), refs);
+                    }
+                }
+                "$not" => self.context_paths(v, &join(path, k), refs),
+                _ if k.starts_with('$') => {}
+                _ => {
+                    let at = join(path, k);
+                    let mut parts = k.split('.');
+                    let root = parts.next().unwrap_or_default();
+                    let field = parts.next();
+                    let roots: Vec<&str> = CONTEXT.iter().map(|(r, _)| *r).collect();
+                    match CONTEXT.iter().find(|(r, _)| *r == root) {
+                        Some((_, fields)) if fields.first() == Some(&"*") => {
+                            if root == "segments" {
+                                refs.push((at, field.unwrap_or_default().to_string()));
+                            }
+                        }
+                        Some((_, fields)) => {
+                            if let Some(f) = field {
+                                if !fields.contains(&f) {
+                                    if let Some(h) = closest(f, fields) {
+                                        self.warn(&at, [&q(k), " is not a context field (did you mean \"", root, ".", h, "\"?)"].concat());
+                                    }
+                                }
+                            }
+                        }
+                        None => {
+                            let hint = closest(root, &roots).map_or(String::new(), |h| [" (did you mean \"", h, "\"?)"].concat());
+                            self.warn(&at, [&q(k), " is not a context field", &hint, "; it is never set unless the page sets it"].concat());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn settings(&mut self, v: &Value) -> Settings {
+        let mut s = Settings::default();
+        let keys = ["consent", "selectors", "abandonment", "exitIntent", "lexicon", "conversionWindowHours"];
+        let Some(m) = self.obj(v, "settings", "settings", &keys) else { return s };
+        if let Some(c) = get(m, "consent") {
+            s.consent_granted = self.one_of(c, "settings.consent", &["granted", "pending"]) == 0;
+        }
+        if let Some(x) = get(m, "selectors") {
+            let path = "settings.selectors";
+            if let Some(sm) = self.obj(x, path, "selectors", &["addToCart", "searchForm", "checkout"]) {
+                let d = Selectors::default();
+                let one = |ck: &mut Ck, key: &str, def: String| match get(sm, key) {
+                    Some(v) => ck.selector(v, &join(path, key)),
+                    None => def,
+                };
+                s.selectors = Selectors {
+                    add_to_cart: one(self, "addToCart", d.add_to_cart),
+                    search_form: one(self, "searchForm", d.search_form),
+                    checkout: one(self, "checkout", d.checkout),
+                };
+            }
+        }
+        if let Some(x) = get(m, "abandonment") {
+            let path = "settings.abandonment";
+            if let Some(am) = self.obj(x, path, "abandonment", &["idleSeconds", "staleCartHours"]) {
+                let d = Abandonment::default();
+                s.abandonment = Abandonment {
+                    idle_seconds: self.onum(am, "idleSeconds", path, 1.0, 86_400.0, d.idle_seconds),
+                    stale_cart_hours: self.onum(am, "staleCartHours", path, 0.0, 24.0 * 365.0, d.stale_cart_hours),
+                };
+            }
+        }
+        if let Some(x) = get(m, "exitIntent") {
+            let path = "settings.exitIntent";
+            if let Some(em) = self.obj(x, path, "exitIntent", &["sensitivity", "mobile", "minSeconds", "delayMs"]) {
+                let d = ExitIntent::default();
+                s.exit_intent = ExitIntent {
+                    sensitivity: self.onum(em, "sensitivity", path, 0.0, 500.0, d.sensitivity),
+                    mobile: get(em, "mobile").map_or(d.mobile, |v| self.bool(v, "settings.exitIntent.mobile")),
+                    min_seconds: self.onum(em, "minSeconds", path, 0.0, 3600.0, d.min_seconds),
+                    delay_ms: self.onum(em, "delayMs", path, 0.0, 10_000.0, d.delay_ms),
+                };
+            }
+        }
+        if let Some(x) = get(m, "lexicon") {
+            let path = "settings.lexicon";
+            if let Some(lm) = self.obj(x, path, "lexicon", &["know", "go", "do", "buy"]) {
+                let words = |ck: &mut Ck, key: &str| get(lm, key).map_or_else(Vec::new, |v| ck.strings(v, &join(path, key)));
+                s.lexicon = Lexicon { know: words(self, "know"), go: words(self, "go"), do_: words(self, "do"), buy: words(self, "buy") };
+            }
+        }
+        s.conversion_window_hours = self.onum(m, "conversionWindowHours", "settings", 0.0, 24.0 * 365.0, s.conversion_window_hours);
+        s
+    }
+
+    /// An optional number member within `lo..=hi`, `def` when absent.
+    fn onum(&mut self, m: &Obj, key: &str, path: &str, lo: f64, hi: f64, def: f64) -> f64 {
+        get(m, key).map_or(def, |v| self.num(v, &join(path, key), lo, hi, false))
+    }
+
+    fn rule(&mut self, v: &Value, path: &str, seg_refs: &mut Vec<(String, String)>) -> Option<Rule> {
+        let keys = ["id", "description", "enabled", "on", "when", "do", "cap", "priority", "schedule", "holdout"];
+        let m = self.obj(v, path, "rule", &keys)?;
+        let id = self.name(m, "id", path);
+        if let Some(d) = get(m, "description") {
+            self.string(d, &join(path, "description"));
+        }
+        let enabled = get(m, "enabled").is_none_or(|e| self.bool(e, &join(path, "enabled")));
+        let on = get(m, "on").map(|v| self.on(v, &join(path, "on")));
+        let when = match get(m, "when") {
+            Some(c) => {
+                let wp = join(path, "when");
+                self.context_paths(c, &wp, seg_refs);
+                Condition::compile(c, &wp, &mut self.p)
+            }
+            None => Condition::always(),
+        };
+        let actions = match get(m, "do") {
+            None => {
+                self.err(&join(path, "do"), "is missing: a rule needs \"do\", a list of actions".into());
+                Vec::new()
+            }
+            Some(d) => {
+                let a = self.actions(d, &join(path, "do"));
+                if matches!(d, Value::Arr(x) if x.is_empty()) {
+                    self.warn(&join(path, "do"), "is empty: the rule only reports decisions".into());
+                }
+                a
+            }
+        };
+        let cap = get(m, "cap").and_then(|c| self.cap(c, &join(path, "cap")));
+        let priority = get(m, "priority").map_or(0.0, |p| self.num(p, &join(path, "priority"), -1e6, 1e6, true)) as i32;
+        let schedule = get(m, "schedule").map(|s| self.schedule(s, &join(path, "schedule")));
+        let holdout = match get(m, "holdout") {
+            Some(Value::Num(h)) if *h > 1.0 && *h < 100.0 => {
+                let msg = ["must be a share from 0 to 1 (", &num_text(*h), "% is ", &num_text(*h / 100.0), ")"].concat();
+                self.err(&join(path, "holdout"), msg);
+                0.0
+            }
+            Some(h) => self.num(h, &join(path, "holdout"), 0.0, 1.0, false),
+            None => 0.0,
+        };
+        if holdout >= 1.0 {
+            self.warn(&join(path, "holdout"), "is 1: every shopper is held out and nobody sees the rule".into());
+        }
+        if on.is_none() && cap.is_none() && actions.iter().any(|a| matches!(a, Action::Prompt(_))) {
+            self.warn(path, "opens a prompt on every signal: add \"on\" or a \"cap\"".into());
+        }
+        Some(Rule { id, on, when, actions, cap, priority, schedule, holdout, enabled })
+    }
+
+    fn on(&mut self, v: &Value, path: &str) -> Vec<String> {
+        let names = match v {
+            Value::Str(s) => vec![(path.to_string(), s.clone())],
+            Value::Arr(a) => {
+                if a.is_empty() {
+                    self.err(path, "is empty, so the rule is never considered; leave \"on\" out to consider every signal".into());
+                }
+                a.iter().enumerate().map(|(i, e)| {
+                    let p = index(path, i);
+                    let s = self.string(e, &p);
+                    (p, s)
+                }).collect()
+            }
+            _ => {
+                self.ty(path, "a signal name or an array of them", v);
+                Vec::new()
+            }
+        };
+        for (p, n) in &names {
+            if n.is_empty() || SIGNALS.contains(&n.as_str()) {
+                continue;
+            }
+            match closest(n, SIGNALS) {
+                Some(h) => self.err(p, [&q(n), " is not a signal (did you mean \"", h, "\"?)"].concat()),
+                None => self.warn(p, [&q(n), " is not a built-in signal: the rule fires only when the page calls track(", &q(n), ")"].concat()),
+            }
+        }
+        names.into_iter().map(|(_, n)| n).collect()
+    }
+
+    fn cap(&mut self, v: &Value, path: &str) -> Option<Cap> {
+        let m = self.obj(v, path, "cap", &["max", "per"])?;
+        let max = self.req(m, "max", path).map_or(1.0, |x| self.num(x, &join(path, "max"), 1.0, 100.0, true)) as u32;
+        let pp = join(path, "per");
+        let per = match self.req(m, "per", path) {
+            Some(Value::Str(s)) => match s.as_str() {
+                "session" => CapWindow::Session,
+                "day" => CapWindow::Day,
+                "week" => CapWindow::Days(7),
+                "lifetime" => CapWindow::Lifetime,
+                _ => match s.strip_suffix('d').and_then(|n| n.parse::<u32>().ok()).filter(|n| (1..=3650).contains(n) && !s.starts_with('+')) {
+                    Some(n) => CapWindow::Days(n),
+                    None => {
+                        let hint = mean(closest(s, &["session", "day", "week", "lifetime"]));
+                        self.err(&pp, [&q(s), " is not one of session, day, week, lifetime or a number of days like \"3d\"", &hint].concat());
+                        CapWindow::Session
+                    }
+                },
+            },
+            Some(other) => {
+                self.ty(&pp, "a string (session, day, week, lifetime or \"<N>d\")", other);
+                CapWindow::Session
+            }
+            None => CapWindow::Session,
+        };
+        Some(Cap { max, per })
+    }
+
+    fn schedule(&mut self, v: &Value, path: &str) -> Schedule {
+        let mut s = Schedule::default();
+        let Some(m) = self.obj(v, path, "schedule", &["from", "until", "hours", "weekdays"]) else { return s };
+        let date = |ck: &mut Ck, key: &str| -> Option<f64> {
+            let p = join(path, key);
+            let t = ck.string(get(m, key)?, &p);
+            let ms = parse_local(&t);
+            if ms.is_none() && matches!(get(m, key), Some(Value::Str(_))) {
+                ck.err(&p, [&q(&t), " is not a date like \"2026-03-01\" or \"2026-03-01T09:00\" (local time)"].concat());
+            }
+            ms
+        };
+        s.from_local_ms = date(self, "from");
+        s.until_local_ms = date(self, "until");
+        if let (Some(f), Some(u)) = (s.from_local_ms, s.until_local_ms) {
+            if u <= f {
+                self.err(&join(path, "until"), "must be later than \"from\"".into());
+            }
+        }
+        if let (Some(u), Some(now)) = (s.until_local_ms, self.now) {
+            // Local time is at most 14 hours ahead of UTC.
+            if u + 14.0 * 3_600_000.0 <= now {
+                self.warn(&join(path, "until"), ["the schedule ended on ", &format_local(u), ": the rule will never fire"].concat());
+            }
+        }
+        if let Some(h) = get(m, "hours") {
+            let p = join(path, "hours");
+            match h.as_array() {
+                Some([a, b]) => {
+                    let a = self.num(a, &index(&p, 0), 0.0, 23.0, true) as u32;
+                    let b = self.num(b, &index(&p, 1), 0.0, 23.0, true) as u32;
+                    s.hours = Some((a, b));
+                }
+                _ => self.err(&p, "must be [start, end], two whole hours from 0 to 23 (local time, both included)".into()),
+            }
+        }
+        if let Some(w) = get(m, "weekdays") {
+            let p = join(path, "weekdays");
+            let mut days = Vec::new();
+            match w.as_array() {
+                Some(a) if !a.is_empty() => {
+                    for (i, d) in a.iter().enumerate() {
+                        let dp = index(&p, i);
+                        match d {
+                            Value::Num(_) => days.push(self.num(d, &dp, 0.0, 6.0, true) as u32),
+                            Value::Str(n) => {
+                                let l = n.to_ascii_lowercase();
+                                match WEEKDAYS.iter().position(|w| l.len() >= 3 && w.starts_with(&l)) {
+                                    Some(x) => days.push(x as u32),
+                                    None => self.err(&dp, [&q(n), " is not a weekday (0 = Sunday .. 6 = Saturday, or names like \"mon\")"].concat()),
+                                }
+                            }
+                            _ => self.ty(&dp, "a weekday number 0..6 or a name", d),
+                        }
+                    }
+                }
+                _ => self.err(&p, "must be a non-empty array of weekdays (0 = Sunday .. 6 = Saturday, or names like \"mon\")".into()),
+            }
+            s.weekdays = Some(days);
+        }
+        s
+    }
+
+    fn actions(&mut self, v: &Value, path: &str) -> Vec<Action> {
+        let Value::Arr(a) = v else {
+            self.ty(path, "an array of actions", v);
+            return Vec::new();
+        };
+        a.iter().enumerate().filter_map(|(i, x)| self.action(x, &index(path, i))).collect()
+    }
+
+    fn action(&mut self, v: &Value, path: &str) -> Option<Action> {
+        let m = self.obj(v, path, "action", ACTIONS)?;
+        let [(kind, body)] = m else {
+            let found: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
+            let msg = if m.is_empty() {
+                ["is empty: an action is one of ", &ACTIONS.join(", ")].concat()
+            } else {
+                ["has ", &found.join(", "), ": an action has exactly one key (put each in its own {...})"].concat()
+            };
+            self.err(path, msg);
+            return None;
+        };
+        let p = join(path, kind);
+        let keys: &[&str] = match kind.as_str() {
+            "hide" | "show" => {
+                let s = self.selector(body, &p);
+                return Some(if kind == "hide" { Action::Hide(s) } else { Action::Show(s) });
+            }
+            "prompt" => return self.prompt(body, &p).map(|pr| Action::Prompt(Box::new(pr))),
+            "emit" => return self.emit(body, &p).map(|(name, props)| Action::Emit { name, props }),
+            "replace" => &["selector", "text", "html"],
+            "insert" => &["selector", "position", "html"],
+            "attr" => &["selector", "name", "value"],
+            "class" => &["selector", "add", "remove"],
+            _ => return None,
+        };
+        let m = self.obj(body, &p, kind, keys)?;
+        let selector = self.sel(m, &p);
+        Some(match kind.as_str() {
+            "replace" => {
+                let (content, html) = match (get(m, "text"), get(m, "html")) {
+                    (Some(t), None) => (self.string(t, &join(&p, "text")), false),
+                    (None, Some(h)) => (self.string(h, &join(&p, "html")), true),
+                    _ => {
+                        self.err(&p, "needs exactly one of \"text\" or \"html\"".into());
+                        (String::new(), false)
+                    }
+                };
+                Action::Replace { selector, content, html }
+            }
+            "insert" => {
+                let position = match self.req(m, "position", &p) {
+                    Some(x) => [Position::Before, Position::After, Position::Prepend, Position::Append][self.one_of(x, &join(&p, "position"), POSITIONS)],
+                    None => Position::Append,
+                };
+                Action::Insert { selector, position, html: self.s(m, "html", &p) }
+            }
+            "attr" => {
+                let name = self.name(m, "name", &p);
+                let lower = name.to_ascii_lowercase();
+                let np = join(&p, "name");
+                if lower.starts_with("on") || lower == "srcdoc" {
+                    self.err(&np, [&q(&name), " is not allowed: no event handlers (on...) or srcdoc"].concat());
+                } else if !name.is_empty() && !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')) {
+                    self.err(&np, [&q(&name), " is not an attribute name"].concat());
+                }
+                let value = match self.req(m, "value", &p) {
+                    Some(x) if matches!(lower.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href" | "poster" | "srcset") => self.url(x, &join(&p, "value")),
+                    Some(x) => self.string(x, &join(&p, "value")),
+                    None => String::new(),
+                };
+                Action::Attr { selector, name, value }
+            }
+            _ => {
+                let list = |ck: &mut Ck, key: &str| -> Vec<String> {
+                    let kp = join(&p, key);
+                    let names = match get(m, key) {
+                        None => return Vec::new(),
+                        Some(Value::Str(s)) => s.split_whitespace().map(str::to_string).collect(),
+                        Some(other) => ck.strings(other, &kp),
+                    };
+                    if names.is_empty() || names.iter().any(|n| n.is_empty() || n.contains(char::is_whitespace)) {
+                        ck.err(&kp, "must be class names: a string or an array of names without spaces".into());
+                    }
+                    names
+                };
+                let (add, remove) = (list(self, "add"), list(self, "remove"));
+                if get(m, "add").is_none() && get(m, "remove").is_none() {
+                    self.err(&p, "needs \"add\", \"remove\" or both".into());
+                }
+                Action::Class { selector, add, remove }
+            }
+        })
+    }
+
+    fn emit(&mut self, v: &Value, path: &str) -> Option<(String, Value)> {
+        let m = self.obj(v, path, "emit", &["name", "props"])?;
+        let name = self.name(m, "name", path);
+        let props = match get(m, "props") {
+            Some(p @ Value::Obj(_)) => p.clone(),
+            Some(other) => {
+                self.ty(&join(path, "props"), "an object", other);
+                Value::Null
+            }
+            None => Value::Obj(Vec::new()),
+        };
+        Some((name, props))
+    }
+
+    fn prompt(&mut self, v: &Value, path: &str) -> Option<Prompt> {
+        let keys = ["layout", "title", "body", "image", "cta", "dismiss", "flow"];
+        let m = self.obj(v, path, "prompt", &keys)?;
+        let layout = match self.req(m, "layout", path) {
+            Some(l) => [Layout::Modal, Layout::Banner, Layout::Toast, Layout::SlideIn][self.one_of(l, &join(path, "layout"), LAYOUTS)],
+            None => Layout::Modal,
+        };
+        let title = self.s(m, "title", path);
+        let flow = get(m, "flow").and_then(|f| self.flow(f, &join(path, "flow")));
+        let body = if flow.is_some() || get(m, "flow").is_some() { self.os(m, "body", path).unwrap_or_default() } else { self.s(m, "body", path) };
+        let image = get(m, "image").map(|i| self.url(i, &join(path, "image")));
+        let cta = get(m, "cta").and_then(|c| {
+            let cp = join(path, "cta");
+            let cm = self.obj(c, &cp, "cta", &["label", "href"])?;
+            let label = self.name(cm, "label", &cp);
+            let href = get(cm, "href").map(|h| self.url(h, &join(&cp, "href")));
+            Some(Cta { label, href })
+        });
+        let dismiss = self.os(m, "dismiss", path);
+        Some(Prompt { layout, title, body, image, cta, dismiss, flow })
+    }
+
+    fn flow(&mut self, v: &Value, path: &str) -> Option<Flow> {
+        let m = self.obj(v, path, "flow", &["start", "nodes"])?;
+        let start = self.name(m, "start", path);
+        let np = join(path, "nodes");
+        let nodes_v = match self.req(m, "nodes", path)? {
+            Value::Obj(n) if !n.is_empty() => n,
+            other => {
+                self.ty(&np, "a non-empty object of nodes", other);
+                return None;
+            }
+        };
+        let ids: Vec<&str> = nodes_v.iter().map(|(k, _)| k.as_str()).collect();
+        let mut nodes = Vec::new();
+        let mut nexts: Vec<(String, String)> = Vec::new();
+        for (id, node) in nodes_v {
+            let p = join(&np, id);
+            if id.is_empty() || id.contains('.') {
+                self.err(&p, "a node id must be non-empty and have no \".\" (answers are read as flow.<id>)".into());
+            }
+            let Some(nm) = self.obj(node, &p, "flow node", &["text", "buttons"]) else { continue };
+            let text = self.s(nm, "text", &p);
+            let mut buttons = Vec::new();
+            if let Some(bv) = get(nm, "buttons") {
+                let bp = join(&p, "buttons");
+                let Value::Arr(list) = bv else {
+                    self.ty(&bp, "an array of buttons", bv);
+                    continue;
+                };
+                if list.len() > 4 {
+                    self.warn(&bp, "has more than 4 buttons, which crowd a small screen".into());
+                }
+                for (i, b) in list.iter().enumerate() {
+                    let bip = index(&bp, i);
+                    if let Some(btn) = self.button(b, &bip, &ids) {
+                        if let ButtonTarget::Next(n) = &btn.target {
+                            nexts.push((id.clone(), n.clone()));
+                        }
+                        buttons.push(btn);
+                    }
+                }
+            }
+            nodes.push(FlowNode { id: id.clone(), text, buttons });
+        }
+        if !start.is_empty() && !ids.contains(&start.as_str()) {
+            self.err(&join(path, "start"), [&q(&start), " names no node; nodes are: ", &ids.join(", ")].concat());
+        }
+        // Nodes that no path from `start` reaches.
+        let mut seen = vec![start.as_str()];
+        let mut i = 0;
+        while i < seen.len() {
+            let at = seen[i];
+            for (from, to) in &nexts {
+                if from == at && !seen.contains(&to.as_str()) {
+                    seen.push(to);
+                }
+            }
+            i += 1;
+        }
+        for id in &ids {
+            if ids.contains(&start.as_str()) && !seen.contains(id) {
+                self.warn(&join(&np, id), "is never reached from \"start\"".into());
+            }
+        }
+        Some(Flow { start, nodes })
+    }
+
+    fn button(&mut self, v: &Value, path: &str, ids: &[&str]) -> Option<FlowButton> {
+        let m = self.obj(v, path, "button", &["label", "next", "href", "emit", "do"])?;
+        let label = self.name(m, "label", path);
+        let targets: Vec<&(String, Value)> = m.iter().filter(|(k, _)| k != "label").collect();
+        let [(kind, t)] = targets.as_slice() else {
+            self.err(path, "needs exactly one of \"next\", \"href\", \"emit\" or \"do\"".into());
+            return None;
+        };
+        let p = join(path, kind);
+        let target = match kind.as_str() {
+            "next" => {
+                let n = self.string(t, &p);
+                if matches!(t, Value::Str(_)) && !ids.contains(&n.as_str()) {
+                    self.err(&p, [&q(&n), " names no node", &mean(closest(&n, ids)), "; nodes are: ", &ids.join(", ")].concat());
+                }
+                ButtonTarget::Next(n)
+            }
+            "href" => ButtonTarget::Href(self.url(t, &p)),
+            "emit" => {
+                let (name, props) = self.emit(t, &p)?;
+                ButtonTarget::Emit { name, props }
+            }
+            "do" => ButtonTarget::Do(self.actions(t, &p)),
+            _ => return None,
+        };
+        Some(FlowButton { label, target })
+    }
 }

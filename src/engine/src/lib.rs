@@ -17,6 +17,7 @@ pub mod bundle;
 pub mod condition;
 pub mod decide;
 pub mod engine;
+pub mod ga4;
 pub mod hash;
 pub mod input;
 pub mod journey;

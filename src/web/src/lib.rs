@@ -1,1 +1,157 @@
-//! stub
+//! # Moments in the browser
+//!
+//! The thin layer between the page and [`moments_engine`]: it listens (scroll, pointer, keys,
+//! visibility, history, clicks, submits), keeps the profile in storage, applies the engine's
+//! actions to the DOM and renders prompts. It decides nothing itself.
+//!
+//! The JavaScript side (`pkg-config/`) fetches the bundle, hooks `dataLayer` and `history`, keeps
+//! `on()` handlers and never lets an exception reach the page. Everything crosses the boundary as
+//! strings (JSON), which keeps the generated glue small.
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod dom;
+pub mod listen;
+pub mod runtime;
+pub mod senses;
+pub mod storage;
+pub mod ui;
+
+use moments_engine::condition::eval_condition;
+use moments_engine::{ga4, Problem, Severity, Value};
+use runtime::{push, Job, Options, Shared};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// A running SDK on this page. Dropping it (or `destroy()`) removes every listener, timer and change.
+#[wasm_bindgen]
+pub struct Sdk {
+    shared: Option<Rc<Shared>>,
+}
+
+fn problems_json(ok: bool, problems: &[Problem]) -> String {
+    let list: Vec<Value> = problems
+        .iter()
+        .map(|p| {
+            runtime::obj(&[
+                ("path", p.path.as_str().into()),
+                ("message", p.message.as_str().into()),
+                ("severity", if p.severity == Severity::Error { "error" } else { "warning" }.into()),
+                ("text", p.to_string().into()),
+            ])
+        })
+        .collect();
+    runtime::obj(&[("ok", ok.into()), ("errors", Value::Arr(list))]).to_json()
+}
+
+fn parse_or_null(json: &str) -> Value {
+    Value::parse(json).unwrap_or(Value::Null)
+}
+
+#[wasm_bindgen]
+impl Sdk {
+    /// Starts the SDK with the bundle's JSON text. `consent`: 1 granted, 0 pending, -1 the
+    /// bundle's default; `storage`: `local`, `session` or `memory`; `emit(name, detail)` receives
+    /// every SDK event. Fails with the bundle's problems as `{ok:false, errors}` JSON.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bundle: &str, consent: i32, debug: bool, storage: &str, emit: js_sys::Function) -> Result<Sdk, JsValue> {
+        let opts = Options {
+            consent: match consent {
+                1 => Some(true),
+                0 => Some(false),
+                _ => None,
+            },
+            debug,
+            storage: storage::Kind::parse(storage),
+        };
+        match runtime::start(bundle, opts, emit) {
+            Ok(shared) => Ok(Sdk { shared: Some(shared) }),
+            Err(problems) => Err(JsValue::from_str(&problems_json(false, &problems))),
+        }
+    }
+
+    fn push(&self, job: Job) {
+        if let Some(s) = &self.shared {
+            push(&Rc::downgrade(s), job);
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut runtime::Runtime) -> T) -> Option<T> {
+        let shared = self.shared.as_ref()?;
+        let out = shared.rt.try_borrow_mut().ok()?.as_mut().map(f);
+        runtime::pump(shared);
+        out
+    }
+
+    /// `track(name, propsJson)`: a commerce or custom event.
+    pub fn track(&self, name: &str, props: &str) {
+        self.push(Job::Input(ga4::from_track(name, parse_or_null(props))));
+    }
+
+    /// `set(attrsJson)`: site attributes, readable as `custom.<name>`.
+    pub fn set(&self, attrs: &str) {
+        self.push(Job::Input(moments_engine::Input::Set { attrs: parse_or_null(attrs) }));
+    }
+
+    /// One `dataLayer` entry (JSON), as the page pushed it.
+    pub fn datalayer(&self, entry: &str) {
+        if let Some(input) = ga4::from_datalayer(&parse_or_null(entry)) {
+            self.push(Job::Input(input));
+        }
+    }
+
+    /// The page navigated without a load (history API, Navigation API).
+    pub fn navigated(&self) {
+        self.push(Job::Input(senses::page_view(true)));
+    }
+
+    /// Fires a signal by hand (debug overlay, QA).
+    pub fn fire(&self, signal: &str) {
+        self.push(Job::Input(moments_engine::Input::Fire { name: signal.to_string() }));
+    }
+
+    /// Grants or withdraws consent.
+    pub fn consent(&self, granted: bool) {
+        self.with(|rt| rt.set_consent(granted));
+    }
+
+    /// The context as JSON.
+    pub fn context(&self) -> String {
+        self.with(|rt| rt.engine.context().to_json()).unwrap_or_else(|| "{}".into())
+    }
+
+    /// Why each rule (or `rule`) did or did not fire, as JSON.
+    pub fn explain(&self, rule: Option<String>) -> String {
+        self.with(|rt| rt.engine.explain(rule.as_deref()).to_json()).unwrap_or_else(|| "{}".into())
+    }
+
+    /// Forgets the shopper.
+    pub fn reset(&self) {
+        self.with(runtime::Runtime::reset);
+    }
+
+    /// Removes every listener, timer, prompt and change. The handle is inert afterwards.
+    pub fn destroy(&mut self) {
+        if let Some(shared) = self.shared.take() {
+            let rt = shared.rt.try_borrow_mut().ok().and_then(|mut g| g.take());
+            if let Some(mut rt) = rt {
+                rt.teardown();
+            }
+        }
+    }
+}
+
+/// Checks a bundle's JSON text: `{ok, errors: [{path, message, severity, text}]}` as JSON.
+#[wasm_bindgen]
+pub fn validate(bundle: &str) -> String {
+    match moments_engine::bundle::Bundle::load(bundle, Some(js_sys::Date::now())) {
+        Ok((_, warnings)) => problems_json(true, &warnings),
+        Err(problems) => problems_json(false, &problems),
+    }
+}
+
+/// Evaluates one condition (JSON) against one context (JSON).
+#[wasm_bindgen]
+pub fn evaluate(condition: &str, context: &str) -> bool {
+    eval_condition(&parse_or_null(context), &parse_or_null(condition), &Value::Null)
+}

@@ -1,0 +1,214 @@
+// The JavaScript half of Moments, shared by the script tag and the npm package.
+// It fetches the bundle, starts the wasm SDK, hooks `dataLayer` and `history`, keeps `on()`
+// handlers, pushes `moments_<event>` to `dataLayer`, and never lets an exception reach the page.
+import initWasm, { Sdk, validate as wasmValidate, evaluate as wasmEvaluate } from "./moments_wasm.js";
+
+let wasmReady = null;
+let wasmLoaded = false;
+
+/** Loads and compiles the wasm once (streaming where the server sends application/wasm). */
+export function load(wasmUrl) {
+  if (!wasmReady) {
+    wasmReady = initWasm(wasmUrl ? { module_or_path: wasmUrl } : undefined).then(() => {
+      wasmLoaded = true;
+    });
+  }
+  return wasmReady;
+}
+
+/** Marks the wasm as loaded by someone else (Node's synchronous start). */
+export function markLoaded() {
+  wasmLoaded = true;
+  wasmReady = Promise.resolve();
+}
+
+const notLoaded = () => ({
+  ok: false,
+  errors: [{ path: "", message: "Moments is not loaded yet: await init() (or load()) first", severity: "error" }],
+});
+
+/** Checks a bundle (object or JSON text): `{ok, errors: [{path, message, severity}]}`. Never throws. */
+export function validate(bundle) {
+  if (!wasmLoaded) return notLoaded();
+  try {
+    const text = typeof bundle === "string" ? bundle : JSON.stringify(bundle);
+    return JSON.parse(wasmValidate(text == null ? "" : text));
+  } catch (e) {
+    return { ok: false, errors: [{ path: "", message: String((e && e.message) || e), severity: "error" }] };
+  }
+}
+
+/** Evaluates one condition against one context. Never throws; false on bad input. */
+export function evaluate(condition, context) {
+  if (!wasmLoaded) return false;
+  try {
+    return wasmEvaluate(JSON.stringify(condition ?? {}), JSON.stringify(context ?? {}));
+  } catch (e) {
+    return false;
+  }
+}
+
+const json = (v) => {
+  try {
+    return JSON.stringify(v === undefined ? null : v);
+  } catch (e) {
+    return "null"; // cycles, BigInt: dropped rather than thrown
+  }
+};
+
+/**
+ * Starts Moments. Resolves to the API object in every case: when the bundle cannot be loaded or is
+ * invalid, the object is inert and the reasons went to `on("error")` and the console.
+ */
+export function init(options = {}) {
+  const handlers = new Map();
+  const undo = [];
+  let sdk = null;
+  let dead = false;
+  const debug = !!options.debug;
+
+  const dispatch = (name, detail) => {
+    const list = handlers.get(name);
+    if (list) for (const h of [...list]) {
+      try {
+        h(detail);
+      } catch (e) {
+        if (debug) console.error("[moments] handler for", name, "threw", e);
+      }
+    }
+    const dl = typeof window !== "undefined" && window.dataLayer;
+    if (dl && typeof dl.push === "function") {
+      try {
+        dl.push(Object.assign({ event: "moments_" + name }, detail && typeof detail === "object" ? detail : {}));
+      } catch (e) {
+        /* a broken dataLayer is the page's problem, not a reason to throw */
+      }
+    }
+  };
+  const fail = (message, errors) => {
+    if (debug) console.warn("[moments]", message, errors || "");
+    dispatch("error", { message, errors: errors || [] });
+  };
+  const guard = (f) => (...args) => {
+    if (dead) return undefined;
+    try {
+      return f(...args);
+    } catch (e) {
+      fail(String((e && e.message) || e));
+      return undefined;
+    }
+  };
+
+  const api = {
+    track: guard((name, props) => sdk && sdk.track(String(name), json(props ?? {}))),
+    set: guard((attrs) => sdk && sdk.set(json(attrs ?? {}))),
+    consent: guard((granted) => sdk && sdk.consent(!!granted)),
+    on: guard((event, h) => {
+      if (typeof h !== "function") return;
+      if (!handlers.has(event)) handlers.set(event, new Set());
+      handlers.get(event).add(h);
+    }),
+    off: guard((event, h) => {
+      const s = handlers.get(event);
+      if (s) s.delete(h);
+    }),
+    context: guard(() => (sdk ? JSON.parse(sdk.context()) : {})),
+    explain: guard((ruleId) => (sdk ? JSON.parse(sdk.explain(ruleId == null ? undefined : String(ruleId))) : {})),
+    fire: guard((signal) => sdk && sdk.fire(String(signal))),
+    reset: guard(() => sdk && sdk.reset()),
+    destroy: guard(() => {
+      for (const u of undo.splice(0).reverse()) {
+        try {
+          u();
+        } catch (e) {
+          /* keep undoing */
+        }
+      }
+      if (sdk) sdk.destroy();
+      sdk = null;
+      handlers.clear();
+      dead = true;
+    }),
+    validate,
+    evaluate,
+    init,
+  };
+
+  const start = async () => {
+    let text = options.bundle;
+    if (typeof text === "string" && !text.trim().startsWith("{")) {
+      const res = await fetch(text, { credentials: "same-origin" });
+      if (!res.ok) throw new Error(`bundle ${text}: HTTP ${res.status}`);
+      text = await res.text();
+    } else if (text && typeof text === "object") {
+      text = JSON.stringify(text);
+    }
+    if (typeof text !== "string") throw new Error("no bundle: pass init({bundle}) or data-bundle");
+    await load(options.wasmUrl);
+    if (typeof document === "undefined") throw new Error("no DOM here: only validate() and evaluate() work");
+    const consent = options.consent === true || options.consent === "granted" ? 1
+      : options.consent === false || options.consent === "pending" ? 0 : -1;
+    try {
+      sdk = new Sdk(text, consent, debug, String(options.storage || "local"), dispatch);
+    } catch (e) {
+      const report = typeof e === "string" ? JSON.parse(e) : { errors: [] };
+      fail("bundle refused", report.errors);
+      return;
+    }
+    hookPage(sdk, undo);
+    dispatch("ready", { bundle: JSON.parse(text).id || "" });
+  };
+  api.ready = start().then(
+    () => api,
+    (e) => {
+      fail(String((e && e.message) || e));
+      return api;
+    },
+  );
+  return api.ready;
+}
+
+/** Watches `dataLayer` (entries already there and later pushes) and single-page navigation. */
+function hookPage(sdk, undo) {
+  const w = window;
+  const feed = (entry) => {
+    if (!entry || typeof entry !== "object") return;
+    const name = entry.event;
+    if (typeof name === "string" && name.startsWith("moments_")) return;
+    sdk.datalayer(json(entry));
+  };
+  const dl = w.dataLayer;
+  if (Array.isArray(dl)) {
+    for (const e of dl) feed(e);
+    const orig = dl.push;
+    const hooked = function () {
+      const r = orig.apply(this, arguments);
+      for (const e of arguments) {
+        try {
+          feed(e);
+        } catch (err) {
+          /* never break the page's analytics */
+        }
+      }
+      return r;
+    };
+    dl.push = hooked;
+    undo.push(() => {
+      if (dl.push === hooked) dl.push = orig;
+    });
+  }
+  const h = w.history;
+  for (const m of ["pushState", "replaceState"]) {
+    const orig = h[m];
+    const hooked = function () {
+      const before = location.href;
+      const r = orig.apply(this, arguments);
+      if (location.href !== before) sdk.navigated();
+      return r;
+    };
+    h[m] = hooked;
+    undo.push(() => {
+      if (h[m] === hooked) h[m] = orig;
+    });
+  }
+}

@@ -1,0 +1,48 @@
+//! Event listeners that remove themselves when dropped.
+//!
+//! ```no_run
+//! # use moments_web::listen::Listener;
+//! # let doc = web_sys::window().unwrap().document().unwrap();
+//! let l = Listener::new(&doc, "scroll", true, |_e| { /* … */ });
+//! drop(l); // removed
+//! ```
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{AddEventListenerOptions, Event, EventTarget};
+
+/// A DOM event listener, registered on creation and removed on `Drop`.
+#[must_use = "a Listener is removed as soon as it is dropped"]
+pub struct Listener {
+    target: EventTarget,
+    kind: &'static str,
+    capture: bool,
+    callback: Closure<dyn FnMut(Event)>,
+}
+
+impl Listener {
+    /// Listens for `kind` on `target`, passively (never blocks scrolling). `capture` listens in the
+    /// capture phase, which sees events before the page's own handlers can stop them.
+    pub fn new(target: &EventTarget, kind: &'static str, capture: bool, f: impl FnMut(Event) + 'static) -> Listener {
+        let callback = Closure::<dyn FnMut(Event)>::new(f);
+        let opts = AddEventListenerOptions::new();
+        opts.set_passive(true);
+        opts.set_capture(capture);
+        let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+            kind,
+            callback.as_ref().unchecked_ref(),
+            &opts,
+        );
+        Listener { target: target.clone(), kind, capture, callback }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback_and_bool(
+            self.kind,
+            self.callback.as_ref().unchecked_ref(),
+            self.capture,
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! The running SDK on one page: owns the engine, the listeners, the timers, the store and the
+//! applier. Every browser event becomes an [`Input`] in a queue; [`pump`] feeds the queue to the
+//! engine and carries out the [`Effect`]s. Queueing makes re-entrancy harmless: a handler that
+//! calls `track()` while effects are being applied just adds to the queue.
+
+use crate::dom::Applier;
+use crate::listen::Listener;
+use crate::senses;
+use crate::storage::{Kind, Store};
+use crate::ui::{Sink, UiEvent};
+use gloo_timers::callback::Interval;
+use moments_engine::{Effect, Engine, Input, Problem, Time, Value};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::JsValue;
+
+/// Options from `init()` / the script tag.
+pub struct Options {
+    /// `Some(true)` granted, `Some(false)` pending, `None` = the bundle's default.
+    pub consent: Option<bool>,
+    /// Debug logging and overlay.
+    pub debug: bool,
+    /// Which storage.
+    pub storage: Kind,
+}
+
+/// What is queued for the engine.
+pub enum Job {
+    /// An observation.
+    Input(Input),
+    /// Something from the UI.
+    Ui(UiEvent),
+}
+
+/// The runtime state behind the `Sdk` handle.
+pub struct Runtime {
+    pub(crate) engine: Engine,
+    store: Store,
+    emit: js_sys::Function,
+    pub(crate) consent: bool,
+    pub(crate) debug: bool,
+    applier: Applier,
+    _listeners: Vec<Listener>,
+    _ticker: Option<Interval>,
+}
+
+/// Shared between the handle and every listener (listeners hold a `Weak`, so dropping the handle's
+/// `Rc` drops everything).
+pub struct Shared {
+    pub(crate) rt: RefCell<Option<Runtime>>,
+    queue: RefCell<VecDeque<Job>>,
+}
+
+/// The current time as the engine wants it.
+pub fn now() -> Time {
+    let d = js_sys::Date::new_0();
+    Time { ms: d.get_time(), offset_min: -(d.get_timezone_offset() as i32) }
+}
+
+/// Randomness for a new shopper id.
+pub fn seed() -> u64 {
+    (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64
+}
+
+/// Starts the SDK: loads the bundle and profile, starts listening, feeds the first page view.
+pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<Shared>, Vec<Problem>> {
+    let mut store = Store::open(opts.storage);
+    let stored = store.read();
+    let (engine, warnings) = Engine::new(bundle, stored.as_deref(), now(), seed())?;
+    let consent = opts.consent.unwrap_or(engine.bundle().settings.consent_granted);
+    let shared = Rc::new(Shared { rt: RefCell::new(None), queue: RefCell::new(VecDeque::new()) });
+    let weak = Rc::downgrade(&shared);
+    let sink: Sink = {
+        let weak = weak.clone();
+        Rc::new(move |e| push(&weak, Job::Ui(e)))
+    };
+    let listeners = senses::listen(&weak, &engine.bundle().settings);
+    let ticker = {
+        let weak = weak.clone();
+        Some(Interval::new(1000, move || {
+            if !senses::hidden() {
+                push(&weak, Job::Input(Input::Tick));
+            }
+        }))
+    };
+    let rt = Runtime {
+        engine,
+        store,
+        emit,
+        consent,
+        debug: opts.debug,
+        applier: Applier::new(sink),
+        _listeners: listeners,
+        _ticker: ticker,
+    };
+    if let Some(reason) = rt.store.fallback_reason {
+        rt.warn("storage", reason);
+    }
+    for w in warnings {
+        rt.warn(&w.path, &w.message);
+    }
+    *shared.rt.borrow_mut() = Some(rt);
+    for input in senses::first_inputs() {
+        push(&weak, Job::Input(input));
+    }
+    Ok(shared)
+}
+
+/// Queues a job and runs the queue unless it is already running further up the stack.
+pub fn push(weak: &Weak<Shared>, job: Job) {
+    if let Some(shared) = weak.upgrade() {
+        shared.queue.borrow_mut().push_back(job);
+        pump(&shared);
+    }
+}
+
+/// Runs queued jobs until the queue is empty. Re-entrant calls return at once; the outer loop
+/// picks up what they queued.
+pub fn pump(shared: &Shared) {
+    loop {
+        let Ok(mut guard) = shared.rt.try_borrow_mut() else { return };
+        let Some(rt) = guard.as_mut() else {
+            shared.queue.borrow_mut().clear();
+            return;
+        };
+        let Some(job) = shared.queue.borrow_mut().pop_front() else { return };
+        let t = now();
+        let effects = match job {
+            Job::Input(input) => rt.engine.handle(&input, t),
+            Job::Ui(ui) => rt.on_ui(ui, t),
+        };
+        for e in effects {
+            rt.carry_out(e);
+        }
+    }
+}
+
+impl Runtime {
+    /// Carries out one effect.
+    fn carry_out(&mut self, e: Effect) {
+        match e {
+            Effect::PageChanged => self.applier.revert_page(),
+            Effect::Signal { name } => {
+                if self.debug {
+                    self.log("signal", &name);
+                }
+                self.emit("signal", obj(&[("name", name.into())]));
+            }
+            Effect::Decision { rule, variant, signal } => self.emit(
+                "decision",
+                obj(&[("rule", rule.into()), ("variant", variant.as_str().into()), ("signal", signal.into())]),
+            ),
+            Effect::Suppressed { rule, by, over } => {
+                if self.debug {
+                    self.log("suppressed", &format!("{rule} lost to {by} over {over}"));
+                }
+            }
+            Effect::Apply { rule, actions } => self.applier.apply(&rule, &actions),
+            Effect::Conversion { rule, variant, value } => self.emit(
+                "conversion",
+                obj(&[("rule", rule.into()), ("variant", variant.as_str().into()), ("value", value.into())]),
+            ),
+            Effect::Persist(json) => {
+                if self.consent {
+                    self.store.write(&json);
+                }
+            }
+        }
+    }
+
+    /// Handles what the UI reported; returns the engine's effects of it.
+    fn on_ui(&mut self, ui: UiEvent, t: Time) -> Vec<Effect> {
+        match ui {
+            UiEvent::Applied { rule, kind, elements } => {
+                self.emit(
+                    "action",
+                    obj(&[("rule", rule.into()), ("type", kind.into()), ("elements", f64::from(elements).into())]),
+                );
+                Vec::new()
+            }
+            UiEvent::PromptShown { rule } => self.prompt(rule, "shown", t),
+            UiEvent::PromptDismissed { rule } => self.prompt(rule, "dismissed", t),
+            UiEvent::PromptClicked { rule, label } => {
+                self.emit("prompt_clicked", obj(&[("rule", rule.clone().into()), ("label", label.into())]));
+                self.engine.handle(&Input::Prompt { rule, what: "clicked".into() }, t)
+            }
+            UiEvent::FlowAnswer { rule, node, answer } => {
+                self.emit(
+                    "prompt_clicked",
+                    obj(&[("rule", rule.into()), ("node", node.clone().into()), ("label", answer.clone().into())]),
+                );
+                self.engine.handle(&Input::FlowAnswer { node, answer }, t)
+            }
+            UiEvent::Emit { name, props } => {
+                self.emit(&name, props);
+                Vec::new()
+            }
+            UiEvent::Apply { rule, actions } => {
+                self.applier.apply(&rule, &actions);
+                Vec::new()
+            }
+        }
+    }
+
+    fn prompt(&mut self, rule: String, what: &str, t: Time) -> Vec<Effect> {
+        let name = if what == "shown" { "prompt_shown" } else { "prompt_dismissed" };
+        self.emit(name, obj(&[("rule", rule.clone().into())]));
+        self.engine.handle(&Input::Prompt { rule, what: what.into() }, t)
+    }
+
+    /// Sends an SDK event to the JS side (handlers and `dataLayer`). Never throws.
+    pub(crate) fn emit(&self, name: &str, detail: Value) {
+        let detail = js_sys::JSON::parse(&detail.to_json()).unwrap_or(JsValue::NULL);
+        let _ = self.emit.call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
+    }
+
+    /// Reports a problem as an `error` event (and in the console when debugging).
+    pub(crate) fn warn(&self, path: &str, message: &str) {
+        if self.debug {
+            self.log("warning", &format!("{path}: {message}"));
+        }
+        self.emit("error", obj(&[("path", path.into()), ("message", message.into()), ("severity", "warning".into())]));
+    }
+
+    fn log(&self, what: &str, msg: &str) {
+        web_sys::console::log_2(&JsValue::from_str(&format!("[moments] {what}")), &JsValue::from_str(msg));
+    }
+
+    /// Grants or withdraws consent. Granting stores the profile; withdrawing erases it.
+    pub(crate) fn set_consent(&mut self, granted: bool) {
+        self.consent = granted;
+        if granted {
+            let json = self.engine.profile_json();
+            self.store.write(&json);
+        } else {
+            self.store.erase();
+        }
+    }
+
+    /// Forgets the shopper.
+    pub(crate) fn reset(&mut self) {
+        self.engine.reset(now(), seed());
+        self.store.erase();
+        if self.consent {
+            let json = self.engine.profile_json();
+            self.store.write(&json);
+        }
+    }
+
+    /// Undoes every change; listeners and timers go when the runtime is dropped.
+    pub(crate) fn teardown(&mut self) {
+        self.applier.revert_all();
+    }
+}
+
+/// A small object value from pairs.
+pub fn obj(pairs: &[(&str, Value)]) -> Value {
+    Value::Obj(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+}

@@ -1,0 +1,219 @@
+//! Listening: DOM events turned into engine [`Input`]s. Nothing here decides anything.
+
+use crate::listen::Listener;
+use crate::runtime::{push, Job, Shared};
+use moments_engine::input::{DeviceKind, Source};
+use moments_engine::settings::Settings;
+use moments_engine::{ga4, Input, Value};
+use std::cell::Cell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, HtmlInputElement, MouseEvent};
+
+/// URL query parameters that carry a site search.
+pub const SEARCH_PARAMS: [&str; 5] = ["q", "s", "search", "query", "keyword"];
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// Whether the page is hidden (a background tab).
+pub fn hidden() -> bool {
+    window().and_then(|w| w.document()).is_some_and(|d| d.hidden())
+}
+
+/// The inputs a page load starts with: the device, the page view, a search from the URL.
+pub fn first_inputs() -> Vec<Input> {
+    let mut out = Vec::new();
+    let Some(w) = window() else { return out };
+    let nav = w.navigator();
+    let touch = nav.max_touch_points() > 0
+        || w.match_media("(pointer: coarse)").ok().flatten().is_some_and(|m| m.matches());
+    let width = w.inner_width().ok().and_then(|v| v.as_f64()).unwrap_or(1024.0);
+    let kind = match (touch, width) {
+        (true, x) if x < 768.0 => DeviceKind::Mobile,
+        (true, x) if x < 1200.0 => DeviceKind::Tablet,
+        _ => DeviceKind::Desktop,
+    };
+    out.push(Input::Device { kind, touch });
+    out.push(page_view(false));
+    if let Some(q) = url_search() {
+        out.push(Input::Search { query: q, source: Source::Url });
+    }
+    out
+}
+
+/// A page view of the current location.
+pub fn page_view(spa: bool) -> Input {
+    let w = window();
+    let doc = w.as_ref().and_then(|w| w.document());
+    let url = w.as_ref().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let page_type = doc
+        .as_ref()
+        .and_then(|d| d.query_selector("meta[name='moments:page-type']").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|s| !s.is_empty());
+    Input::PageView {
+        url,
+        referrer: doc.as_ref().map(|d| d.referrer()).unwrap_or_default(),
+        page_type,
+        title: doc.as_ref().map(|d| d.title()).unwrap_or_default(),
+        spa,
+    }
+}
+
+/// The site search in the URL's query (`?q=…`), if any.
+fn url_search() -> Option<String> {
+    let search = window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    SEARCH_PARAMS
+        .iter()
+        .filter_map(|p| params.get(p))
+        .map(|q| q.trim().to_string())
+        .find(|q| !q.is_empty())
+}
+
+/// Starts every listener. They hold only a `Weak` to the runtime.
+pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
+    let mut out = Vec::new();
+    let Some(w) = window() else { return out };
+    let Some(doc) = w.document() else { return out };
+
+    // Scroll: passive, read at most once per animation frame.
+    let pending = Rc::new(Cell::new(false));
+    let frame: Rc<Closure<dyn FnMut()>> = {
+        let (pending, send) = (pending.clone(), send_fn(weak));
+        Rc::new(Closure::new(move || {
+            pending.set(false);
+            if let Some(i) = scroll_input() {
+                send(i);
+            }
+        }))
+    };
+    out.push(Listener::new(&w, "scroll", false, {
+        let w = w.clone();
+        move |_| {
+            if !pending.replace(true) {
+                let _ = w.request_animation_frame((*frame).as_ref().unchecked_ref());
+            }
+        }
+    }));
+
+    // Activity (throttled to one a second): resets idle.
+    let last = Rc::new(Cell::new(0.0f64));
+    for kind in ["pointerdown", "keydown", "touchstart", "mousemove", "wheel"] {
+        let (last, send) = (last.clone(), send_fn(weak));
+        out.push(Listener::new(&doc, kind, true, move |e: Event| {
+            let t = e.time_stamp();
+            if t - last.get() > 1000.0 {
+                last.set(t);
+                send(Input::Activity);
+            }
+        }));
+    }
+
+    // Exit intent, desktop: the pointer leaves the document (relatedTarget is null).
+    {
+        let send = send_fn(weak);
+        out.push(Listener::new(&doc, "mouseout", false, move |e: Event| {
+            if let Some(m) = e.dyn_ref::<MouseEvent>() {
+                if m.related_target().is_none() {
+                    send(Input::PointerLeave { y: f64::from(m.client_y()) });
+                }
+            }
+        }));
+        let send2 = send_fn(weak);
+        out.push(Listener::new(&doc, "mouseover", false, move |e: Event| {
+            if let Some(m) = e.dyn_ref::<MouseEvent>() {
+                if m.related_target().is_none() {
+                    send2(Input::PointerEnter);
+                }
+            }
+        }));
+    }
+
+    // Tab hidden / shown.
+    {
+        let send = send_fn(weak);
+        out.push(Listener::new(&doc, "visibilitychange", false, move |_| send(Input::Visibility { hidden: hidden() })));
+    }
+
+    // Back/forward inside the page's history: a back attempt, then the page it lands on.
+    {
+        let send = send_fn(weak);
+        out.push(Listener::new(&w, "popstate", false, move |_| {
+            send(Input::BackAttempt);
+            send(page_view(true));
+        }));
+    }
+
+    // Commerce clicks on the bundle's selectors.
+    {
+        let send = send_fn(weak);
+        let (add, checkout) = (settings.selectors.add_to_cart.clone(), settings.selectors.checkout.clone());
+        out.push(Listener::new(&doc, "click", true, move |e: Event| {
+            let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+            if let Some(btn) = el.closest(&add).ok().flatten() {
+                send(ga4::commerce("add_to_cart", &data_item(&btn), Source::Dom));
+            } else if el.closest(&checkout).ok().flatten().is_some() {
+                send(ga4::commerce("begin_checkout", &Value::Null, Source::Dom));
+            }
+        }));
+    }
+
+    // Site search submits.
+    {
+        let send = send_fn(weak);
+        let form_sel = settings.selectors.search_form.clone();
+        out.push(Listener::new(&doc, "submit", true, move |e: Event| {
+            let Some(form) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+            let is_search = form.matches(&form_sel).unwrap_or(false)
+                || form.query_selector("input[type=search]").ok().flatten().is_some();
+            if !is_search {
+                return;
+            }
+            let input = form
+                .query_selector("input[type=search], input[name=q], input[name=s], input[name=search], input[name=query], input[name=keyword], input[type=text]")
+                .ok()
+                .flatten()
+                .and_then(|i| i.dyn_into::<HtmlInputElement>().ok());
+            if let Some(q) = input.map(|i| i.value().trim().to_string()).filter(|q| !q.is_empty()) {
+                send(Input::Search { query: q, source: Source::Dom });
+            }
+        }));
+    }
+    out
+}
+
+fn send_fn(weak: &Weak<Shared>) -> impl Fn(Input) {
+    let weak = weak.clone();
+    move |i: Input| push(&weak, Job::Input(i))
+}
+
+/// The current scroll position as an input.
+fn scroll_input() -> Option<Input> {
+    let w = window()?;
+    let el = w.document()?.document_element()?;
+    let y = w.scroll_y().ok()?;
+    let view = w.inner_height().ok()?.as_f64()?;
+    let max_y = (f64::from(el.scroll_height()) - view).max(0.0);
+    Some(Input::Scroll { y, max_y })
+}
+
+/// An item from a clicked element's `data-*` attributes (`data-id`, `data-name`, `data-price`,
+/// `data-quantity`, `data-currency`).
+fn data_item(el: &Element) -> Value {
+    let mut v = Value::Obj(Vec::new());
+    for (attr, key) in [("data-id", "id"), ("data-name", "name"), ("data-category", "category"), ("data-currency", "currency")] {
+        if let Some(s) = el.get_attribute(attr) {
+            v.set(key, Value::Str(s));
+        }
+    }
+    for (attr, key) in [("data-price", "price"), ("data-quantity", "quantity")] {
+        if let Some(n) = el.get_attribute(attr).and_then(|s| s.trim().parse::<f64>().ok()) {
+            v.set(key, Value::Num(n));
+        }
+    }
+    v
+}

@@ -1,0 +1,90 @@
+//! Where the profile lives: `localStorage`, `sessionStorage` or memory, with a fallback to memory
+//! whenever the browser's storage is missing, full or throws (private modes, sandboxed frames,
+//! quotas). Nothing is written until consent is granted.
+
+use web_sys::Storage;
+
+/// The storage key. Versioned so that a future format never misreads this one.
+pub const KEY: &str = "moments:v1";
+
+/// Which storage `init({storage})` asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `localStorage` (default): the shopper is remembered across visits and tabs.
+    Local,
+    /// `sessionStorage`: remembered in this tab only.
+    Session,
+    /// Memory: forgotten when the page unloads.
+    Memory,
+}
+
+impl Kind {
+    /// From the option's string; anything unknown is `Local`.
+    pub fn parse(s: &str) -> Kind {
+        match s {
+            "session" => Kind::Session,
+            "memory" => Kind::Memory,
+            _ => Kind::Local,
+        }
+    }
+}
+
+/// The profile store.
+pub struct Store {
+    backend: Option<Storage>,
+    memory: Option<String>,
+    /// Why the browser storage is not used, if it is not (reported once as a warning).
+    pub fallback_reason: Option<&'static str>,
+}
+
+impl Store {
+    /// Opens the storage of `kind`, falling back to memory if it is unavailable.
+    pub fn open(kind: Kind) -> Store {
+        let backend = match kind {
+            Kind::Memory => None,
+            _ => web_sys::window().and_then(|w| {
+                let s = if kind == Kind::Session { w.session_storage() } else { w.local_storage() };
+                s.ok().flatten()
+            }),
+        };
+        let reason = match (kind, &backend) {
+            (Kind::Memory, _) | (_, Some(_)) => None,
+            _ => Some("browser storage is unavailable; keeping the profile in memory"),
+        };
+        Store { backend, memory: None, fallback_reason: reason }
+    }
+
+    /// The stored profile text, if any.
+    pub fn read(&mut self) -> Option<String> {
+        if let Some(b) = &self.backend {
+            match b.get_item(KEY) {
+                Ok(v) => return v,
+                Err(_) => self.fail("reading storage threw; keeping the profile in memory"),
+            }
+        }
+        self.memory.clone()
+    }
+
+    /// Stores the profile text (memory always; the browser storage when it works).
+    pub fn write(&mut self, text: &str) {
+        self.memory = Some(text.to_string());
+        if let Some(b) = &self.backend {
+            if b.set_item(KEY, text).is_err() {
+                self.fail("writing storage threw (full or blocked); keeping the profile in memory");
+            }
+        }
+    }
+
+    /// Erases the stored profile everywhere.
+    pub fn erase(&mut self) {
+        self.memory = None;
+        if let Some(b) = &self.backend {
+            let _ = b.remove_item(KEY);
+        }
+    }
+
+    fn fail(&mut self, why: &'static str) {
+        self.backend = None;
+        self.fallback_reason = Some(why);
+    }
+}
