@@ -1,38 +1,1157 @@
 //! Conditions (`when`, `segments`): GrowthBook's MongoDB-style targeting language, compiled once.
-//! STUB — being written by the conditions owner. Keep this API.
+//!
+//! A condition is a JSON object whose keys are dotted paths into the context (`cart.value`) or the
+//! logical operators `$and $or $nor $not`; a path's value is either a plain value (compared the way
+//! JavaScript's `String(x) === "…"`, `x * 1 === n`, `!!x === b` or `JSON.stringify` do) or an object
+//! of operators (`$eq $ne $gt $gte $lt $lte $in $nin $ini $nini $all $alli $elemMatch $size $exists
+//! $type $regex $regexi $not $inGroup $notInGroup $veq $vne $vgt $vgte $vlt $vlte`). The semantics
+//! are GrowthBook's `evalCondition`, down to JavaScript's comparisons of strings with numbers, and
+//! they pass GrowthBook's shared conformance cases (`tests/conformance`).
+//!
+//! [`Condition::compile`] does all the work that does not depend on the context: paths are split,
+//! operands converted, version strings padded, sets built and regular expressions compiled, so
+//! [`Condition::eval`] allocates nothing in the common cases.
+//!
+//! ```
+//! use moments_engine::{condition::Condition, Value};
+//! let cond = Value::parse(r#"{"cart.value": {"$gte": 100}}"#).unwrap();
+//! let mut problems = Vec::new();
+//! let c = Condition::compile(&cond, "rules[0].when", &mut problems);
+//! let ctx = Value::parse(r#"{"cart": {"value": 40}}"#).unwrap();
+//! assert!(!c.eval(&ctx));
+//! assert_eq!(c.explain(&ctx).unwrap(), "cart.value is 40, needs $gte 100");
+//! ```
 
-use crate::json::Value;
-use crate::problem::Problem;
+use crate::json::{write_num, write_str, Value};
+use crate::problem::{index, join, Problem};
+use std::cell::Cell;
+use std::cmp::Ordering;
+use std::fmt::{self, Write};
+use std::rc::Rc;
+
+/// A compiled regular expression, as `$regex` uses it: `is_match` is JavaScript's `RegExp.test`
+/// (a search anywhere in the text).
+pub trait RegexMatcher {
+    /// Whether the expression matches somewhere in `s`.
+    fn is_match(&self, s: &str) -> bool;
+}
+
+/// Compiles a pattern into a [`RegexMatcher`], or says why it cannot. Case-insensitive patterns
+/// (`$regexi`) arrive with the prefix `(?i)` (never a valid JavaScript pattern, so unambiguous): a
+/// factory backed by JavaScript's `RegExp` strips it and passes the flag `i` instead.
+pub type RegexFactory = fn(&str) -> Result<Rc<dyn RegexMatcher>, String>;
+
+thread_local! {
+    static FACTORY: Cell<Option<RegexFactory>> = const { Cell::new(None) };
+}
+
+/// Sets the regular-expression engine used by conditions compiled from now on, on this thread
+/// (the browser build passes one backed by JavaScript's `RegExp`). Without one, the native build
+/// uses the `regex` crate (feature `native-regex`) and other builds refuse non-literal patterns.
+/// Patterns that are plain text with `^`/`$` anchors and `|` alternatives never need it.
+pub fn set_regex_factory(f: RegexFactory) {
+    FACTORY.with(|c| c.set(Some(f)));
+}
+
+#[cfg(feature = "native-regex")]
+struct NativeRegex(regex::Regex);
+
+#[cfg(feature = "native-regex")]
+impl RegexMatcher for NativeRegex {
+    fn is_match(&self, s: &str) -> bool {
+        self.0.is_match(s)
+    }
+}
+
+#[cfg(feature = "native-regex")]
+fn native_regex(p: &str) -> Result<Rc<dyn RegexMatcher>, String> {
+    match regex::Regex::new(p) {
+        Ok(r) => Ok(Rc::new(NativeRegex(r))),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[cfg(feature = "native-regex")]
+const DEFAULT_FACTORY: Option<RegexFactory> = Some(native_regex);
+#[cfg(not(feature = "native-regex"))]
+const DEFAULT_FACTORY: Option<RegexFactory> = None;
 
 /// A compiled condition.
 #[derive(Clone, Debug, Default)]
 pub struct Condition {
-    src: Value,
+    clauses: Box<[Clause]>,
+}
+
+#[derive(Clone, Debug)]
+enum Clause {
+    /// `path: test`; `src` is the test's JSON, for [`Condition::explain`].
+    Path(Path, Test, Value),
+    Or(Box<[Condition]>),
+    Nor(Box<[Condition]>),
+    And(Box<[Condition]>),
+    Not(Box<Condition>),
+    /// What GrowthBook does with something it cannot evaluate (a `null` condition).
+    False,
+}
+
+/// A dotted path, split once.
+#[derive(Clone, Debug)]
+struct Path {
+    text: Box<str>,
+    segs: Box<[Seg]>,
+}
+
+#[derive(Clone, Debug)]
+struct Seg {
+    key: Box<str>,
+    /// The key as an array index, when it is one (`"0"`, `"12"`, not `"01"`).
+    idx: Option<usize>,
+}
+
+/// A compiled `evalConditionValue` condition.
+#[derive(Clone, Debug)]
+enum Test {
+    /// `String(x) === s`
+    Str(Box<str>),
+    /// `String(x).toLowerCase() === s` (s already lowered; `$alli` elements)
+    StrI(Box<str>),
+    /// `x * 1 === n`
+    Num(f64),
+    /// `x !== null && !!x === b`
+    Bool(bool),
+    /// `x === null`
+    Null,
+    /// `JSON.stringify(x) === JSON.stringify(v)`
+    Json(Box<Value>),
+    /// Every operator holds.
+    Ops(Box<[Op]>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Rel {
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+    Eq,
+    Ne,
+}
+
+/// A literal for strict equality (`===`); arrays and objects never equal anything.
+#[derive(Clone, Debug)]
+enum Lit {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Box<str>),
+    Never,
+}
+
+/// An operand of `< <= > >=` after JavaScript's `ToPrimitive`: its string (if it is one) and number.
+#[derive(Clone, Debug)]
+struct Prim {
+    s: Option<Box<str>>,
+    n: f64,
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Eq(Lit),
+    Ne(Lit),
+    Rel(Rel, Prim),
+    Exists(bool),
+    /// Set membership (an array attribute intersects); `ci` compares strings lowered; `neg` for `$nin`.
+    In { set: Box<[Lit]>, ci: bool, neg: bool },
+    Not(Box<Test>),
+    Size(Box<Test>),
+    ElemTest(Box<Test>),
+    ElemCond(Box<Condition>),
+    All(Box<[Test]>),
+    Regex(Matcher),
+    Type(Option<&'static str>),
+    /// Version comparison against a padded version string.
+    Ver(Rel, Box<str>),
+    False,
+}
+
+#[derive(Clone)]
+enum Matcher {
+    /// Alternatives of plain text: (anchors: 1 = `^`, 2 = `$`, text); ASCII case-insensitive if `ci`.
+    Lit(Box<[(u8, Box<str>)]>, bool),
+    Dyn(Rc<dyn RegexMatcher>),
+}
+
+impl fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Matcher::Lit(a, ci) => write!(f, "Lit({a:?}, {ci})"),
+            Matcher::Dyn(_) => f.write_str("Regex"),
+        }
+    }
+}
+
+/// A borrowed view of a JavaScript value (missing reads as `Null`, as GrowthBook's `getPath` does).
+#[derive(Clone, Copy)]
+enum V<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(&'a str),
+    Arr(&'a [Value]),
+    Obj(&'a [(String, Value)]),
+}
+
+fn view(v: &Value) -> V<'_> {
+    match v {
+        Value::Null => V::Null,
+        Value::Bool(b) => V::Bool(*b),
+        Value::Num(n) => V::Num(*n),
+        Value::Str(s) => V::Str(s),
+        Value::Arr(a) => V::Arr(a),
+        Value::Obj(m) => V::Obj(m),
+    }
 }
 
 impl Condition {
-    /// Compiles `cond` (found at `path` in the bundle), pushing every problem into `problems`.
-    pub fn compile(cond: &Value, _path: &str, _problems: &mut Vec<Problem>) -> Condition {
-        Condition { src: cond.clone() }
+    /// Compiles `cond` (found at `path` in the bundle), pushing every problem into `problems`. A
+    /// clause with a problem still compiles (to what GrowthBook does: usually "never holds").
+    pub fn compile(cond: &Value, path: &str, problems: &mut Vec<Problem>) -> Condition {
+        Condition::compile_with_groups(cond, &Value::Null, path, problems)
     }
+
+    /// Like [`Condition::compile`], resolving `$inGroup`/`$notInGroup` against GrowthBook saved
+    /// groups (`{"group id": [values…]}`).
+    pub fn compile_with_groups(cond: &Value, saved_groups: &Value, path: &str, problems: &mut Vec<Problem>) -> Condition {
+        let mut cx = Cx { groups: saved_groups, problems };
+        cx.cond(cond, path)
+    }
+
     /// A condition that always holds (an absent `when`).
     pub fn always() -> Condition {
         Condition::default()
     }
-    /// Whether the context satisfies the condition. Never allocates, never panics.
-    pub fn eval(&self, _ctx: &Value) -> bool {
-        let _ = &self.src;
-        true
+
+    /// Whether the context satisfies the condition. Never panics; allocates only for rare
+    /// JavaScript coercions (an array compared with a string).
+    pub fn eval(&self, ctx: &Value) -> bool {
+        self.clauses.iter().all(|c| c.eval(ctx))
     }
+
     /// `None` when the condition holds; otherwise the first failing clause with the value seen,
     /// e.g. `cart.value is 40, needs $gte 100`.
     pub fn explain(&self, ctx: &Value) -> Option<String> {
-        if self.eval(ctx) { None } else { Some("condition failed".into()) }
+        self.clauses.iter().find(|c| !c.eval(ctx)).map(|c| c.explain(ctx))
+    }
+
+    /// Every context path the condition reads (not those inside `$elemMatch`, which are relative to
+    /// array elements), each once, in order.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.collect_paths(&mut out);
+        out
+    }
+
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a str>) {
+        for c in self.clauses.iter() {
+            match c {
+                Clause::Path(p, ..) => {
+                    if !out.contains(&&*p.text) {
+                        out.push(&p.text);
+                    }
+                }
+                Clause::Or(s) | Clause::Nor(s) | Clause::And(s) => s.iter().for_each(|c| c.collect_paths(out)),
+                Clause::Not(c) => c.collect_paths(out),
+                Clause::False => {}
+            }
+        }
+    }
+}
+
+impl Clause {
+    fn eval(&self, ctx: &Value) -> bool {
+        match self {
+            Clause::Path(p, t, _) => t.eval(p.get(ctx).unwrap_or(V::Null)),
+            Clause::Or(s) => s.is_empty() || s.iter().any(|c| c.eval(ctx)),
+            Clause::Nor(s) => !(s.is_empty() || s.iter().any(|c| c.eval(ctx))),
+            Clause::And(s) => s.iter().all(|c| c.eval(ctx)),
+            Clause::Not(c) => !c.eval(ctx),
+            Clause::False => false,
+        }
+    }
+
+    fn explain(&self, ctx: &Value) -> String {
+        match self {
+            Clause::Path(p, t, src) => {
+                let seen = p.get(ctx);
+                let mut s = String::from(&*p.text);
+                s.push_str(" is ");
+                match seen {
+                    Some(v) => v_json(v, &mut s),
+                    None => s.push_str("missing"),
+                }
+                s.push_str(", needs ");
+                match (t, src) {
+                    (Test::Ops(ops), Value::Obj(m)) => {
+                        let v = seen.unwrap_or(V::Null);
+                        let i = ops.iter().position(|o| !o.eval(v)).unwrap_or(0);
+                        if let Some((k, a)) = m.get(i) {
+                            s.push_str(k);
+                            s.push(' ');
+                            a.write_json(&mut s);
+                        }
+                    }
+                    _ => src.write_json(&mut s),
+                }
+                s
+            }
+            Clause::Or(subs) => {
+                let first = subs.first().and_then(|c| c.explain(ctx)).unwrap_or_default();
+                format!("no $or alternative holds (first: {first})")
+            }
+            Clause::Nor(subs) => {
+                let i = subs.iter().position(|c| c.eval(ctx)).unwrap_or(0);
+                format!("$nor alternative {i} holds")
+            }
+            Clause::And(subs) => subs.iter().find_map(|c| c.explain(ctx)).unwrap_or_default(),
+            Clause::Not(_) => "the $not condition holds".into(),
+            Clause::False => "invalid condition".into(),
+        }
+    }
+}
+
+impl Path {
+    fn new(text: &str) -> Path {
+        let segs = text
+            .split('.')
+            .map(|k| {
+                let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'));
+                Seg { key: k.into(), idx: if canonical { k.parse().ok() } else { None } }
+            })
+            .collect();
+        Path { text: text.into(), segs }
+    }
+
+    /// GrowthBook's `getPath`; `None` when missing.
+    fn get<'a>(&self, root: &'a Value) -> Option<V<'a>> {
+        let mut cur = view(root);
+        for s in self.segs.iter() {
+            cur = match cur {
+                V::Obj(m) => view(&m.iter().find(|(k, _)| **k == *s.key)?.1),
+                V::Arr(a) => match s.idx {
+                    Some(i) => view(a.get(i)?),
+                    None if &*s.key == "length" => V::Num(a.len() as f64),
+                    None => return None,
+                },
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+}
+
+impl Test {
+    fn eval(&self, v: V) -> bool {
+        match self {
+            Test::Str(e) => match v {
+                V::Str(s) => **e == *s,
+                _ => cmp_with(e, |w| js_string(v, w)) == Ordering::Equal,
+            },
+            Test::StrI(e) => cmp_with(e, |w| js_string(v, &mut Lower(w))) == Ordering::Equal,
+            Test::Num(n) => to_number(v) == *n,
+            Test::Bool(b) => !matches!(v, V::Null) && truthy(v) == *b,
+            Test::Null => matches!(v, V::Null),
+            Test::Json(e) => eq_json(v, e),
+            Test::Ops(ops) => ops.iter().all(|o| o.eval(v)),
+        }
+    }
+}
+
+impl Op {
+    fn eval(&self, v: V) -> bool {
+        match self {
+            Op::Eq(l) => l.eq(v, false),
+            Op::Ne(l) => !l.eq(v, false),
+            Op::Rel(r, p) => rel(v, p, *r),
+            Op::Exists(b) => matches!(v, V::Null) != *b,
+            Op::In { set, ci, neg } => {
+                let has = |x: V| set.iter().any(|l| l.eq(x, *ci));
+                let found = match v {
+                    V::Arr(a) => a.iter().any(|x| has(view(x))),
+                    _ => has(v),
+                };
+                found != *neg
+            }
+            Op::Not(t) => !t.eval(v),
+            Op::Size(t) => matches!(v, V::Arr(a) if t.eval(V::Num(a.len() as f64))),
+            Op::ElemTest(t) => matches!(v, V::Arr(a) if a.iter().any(|x| truthy(view(x)) && t.eval(view(x)))),
+            Op::ElemCond(c) => matches!(v, V::Arr(a) if a.iter().any(|x| truthy(view(x)) && c.eval(x))),
+            Op::All(ts) => matches!(v, V::Arr(a) if ts.iter().all(|t| a.iter().any(|x| t.eval(view(x))))),
+            Op::Regex(m) => match v {
+                V::Str(s) => m.is_match(s),
+                V::Arr(_) => m.is_match(&js_text(v)),
+                _ => {
+                    let mut b = Buf::default();
+                    js_string(v, &mut b).is_ok() && m.is_match(b.as_str())
+                }
+            },
+            Op::Type(t) => *t == Some(type_name(v)),
+            Op::Ver(r, e) => r.holds(Some(cmp_with(e, |w| write_padded(v, w)))),
+            Op::False => false,
+        }
+    }
+}
+
+impl Lit {
+    fn eq(&self, v: V, ci: bool) -> bool {
+        match (self, v) {
+            (Lit::Null, V::Null) => true,
+            (Lit::Bool(a), V::Bool(b)) => *a == b,
+            (Lit::Num(a), V::Num(b)) => *a == b,
+            (Lit::Str(a), V::Str(b)) if ci => eq_lower(b, a),
+            (Lit::Str(a), V::Str(b)) => **a == *b,
+            _ => false,
+        }
+    }
+}
+
+impl Rel {
+    fn holds(self, o: Option<Ordering>) -> bool {
+        let Some(o) = o else { return false };
+        match self {
+            Rel::Lt => o == Ordering::Less,
+            Rel::Lte => o != Ordering::Greater,
+            Rel::Gt => o == Ordering::Greater,
+            Rel::Gte => o != Ordering::Less,
+            Rel::Eq => o == Ordering::Equal,
+            Rel::Ne => o != Ordering::Equal,
+        }
+    }
+}
+
+/// JavaScript's `a < b` family: two strings compare by UTF-16 code units, anything else by number.
+fn rel(v: V, p: &Prim, r: Rel) -> bool {
+    let num = |x: f64| r.holds(x.partial_cmp(&p.n));
+    let text = |s: &str| match &p.s {
+        Some(e) => r.holds(Some(cmp16(s, e))),
+        None => r.holds(str_to_number(s).partial_cmp(&p.n)),
+    };
+    match v {
+        V::Num(x) => num(x),
+        V::Str(s) => text(s),
+        V::Null => num(0.0),
+        V::Bool(b) => num(f64::from(u8::from(b))),
+        V::Obj(_) => text(OBJECT),
+        V::Arr(_) => text(&js_text(v)),
+    }
+}
+
+impl Matcher {
+    fn is_match(&self, s: &str) -> bool {
+        match self {
+            Matcher::Dyn(m) => m.is_match(s),
+            Matcher::Lit(alts, ci) => alts.iter().any(|(a, l)| {
+                let (s, l) = (s.as_bytes(), l.as_bytes());
+                let eq = |x: &[u8]| if *ci { x.eq_ignore_ascii_case(l) } else { x == l };
+                let n = l.len();
+                match a {
+                    0 => n == 0 || s.windows(n).any(eq),
+                    1 => s.len() >= n && eq(&s[..n]),
+                    2 => s.len() >= n && eq(&s[s.len() - n..]),
+                    _ => eq(s),
+                }
+            }),
+        }
+    }
+}
+
+/// Parses a pattern made of plain-text alternatives, each with optional `^`/`$` anchors (`size|fit`,
+/// `near me$`, `(Mobile|Tablet)`), which then needs no regex engine and matches exactly as
+/// JavaScript would. Case-insensitive only for ASCII text (where JavaScript's `i` flag is ASCII
+/// case folding too).
+fn literal_pattern(p: &str, ci: bool) -> Option<Matcher> {
+    let inner = p.strip_prefix('(').and_then(|q| q.strip_suffix(')')).filter(|q| !q.starts_with('?'));
+    let p = inner.unwrap_or(p);
+    if ci && !p.is_ascii() {
+        return None;
+    }
+    let mut alts = Vec::new();
+    for alt in p.split('|') {
+        let (a1, alt) = match alt.strip_prefix('^') {
+            Some(r) => (1, r),
+            None => (0, alt),
+        };
+        let (a2, alt) = match alt.strip_suffix('$') {
+            Some(r) => (2, r),
+            None => (0, alt),
+        };
+        if alt.contains(['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}']) {
+            return None;
+        }
+        alts.push((a1 | a2, alt.into()));
+    }
+    Some(Matcher::Lit(alts.into(), ci))
+}
+
+fn compile_regex(p: &str, ci: bool) -> Result<Matcher, String> {
+    if let Some(m) = literal_pattern(p, ci) {
+        return Ok(m);
+    }
+    let factory = FACTORY.with(Cell::get).or(DEFAULT_FACTORY);
+    let Some(f) = factory else {
+        return Err("this build has no regular-expression engine".into());
+    };
+    let prefixed;
+    let src = if ci {
+        prefixed = format!("(?i){p}");
+        &prefixed
+    } else {
+        p
+    };
+    f(src).map(Matcher::Dyn)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiling
+
+struct Cx<'a> {
+    groups: &'a Value,
+    problems: &'a mut Vec<Problem>,
+}
+
+const VERSION_OPS: [(&str, Rel); 6] =
+    [("$veq", Rel::Eq), ("$vne", Rel::Ne), ("$vgt", Rel::Gt), ("$vgte", Rel::Gte), ("$vlt", Rel::Lt), ("$vlte", Rel::Lte)];
+const REL_OPS: [(&str, Rel); 4] = [("$lt", Rel::Lt), ("$lte", Rel::Lte), ("$gt", Rel::Gt), ("$gte", Rel::Gte)];
+const TYPES: [&str; 6] = ["string", "number", "boolean", "object", "array", "null"];
+
+/// `Object.entries(v)` for a value that is not an object (what GrowthBook iterates).
+fn entries(v: &Value) -> Vec<(String, Value)> {
+    match v {
+        Value::Arr(a) => a.iter().enumerate().map(|(i, x)| (i.to_string(), x.clone())).collect(),
+        Value::Str(s) => s.chars().enumerate().map(|(i, c)| (i.to_string(), Value::Str(c.to_string()))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn is_operator_object(v: &Value) -> bool {
+    matches!(v, Value::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| k.starts_with('$')))
+}
+
+impl Cx<'_> {
+    fn err(&mut self, path: &str, msg: String) {
+        self.problems.push(Problem::error(path, msg));
+    }
+
+    fn cond(&mut self, v: &Value, path: &str) -> Condition {
+        let owned;
+        let items: &[(String, Value)] = match v {
+            Value::Obj(m) => m,
+            Value::Null => {
+                self.err(path, "a condition must be an object, not null".into());
+                return Condition { clauses: Box::new([Clause::False]) };
+            }
+            _ => {
+                self.err(path, format!("a condition must be an object, not {}", v.type_name()));
+                owned = entries(v);
+                &owned
+            }
+        };
+        let clauses = items
+            .iter()
+            .map(|(k, x)| {
+                let at = join(path, k);
+                match k.as_str() {
+                    "$or" | "$nor" | "$and" => {
+                        let owned;
+                        let list: &[Value] = match x {
+                            Value::Arr(a) => a,
+                            _ => {
+                                self.err(&at, format!("{k} needs an array of conditions"));
+                                if x.is_null() {
+                                    return Clause::False;
+                                }
+                                owned = entries(x).into_iter().map(|e| e.1).collect::<Vec<_>>();
+                                &owned
+                            }
+                        };
+                        let subs = list.iter().enumerate().map(|(i, c)| self.cond(c, &index(&at, i))).collect();
+                        match k.as_str() {
+                            "$or" => Clause::Or(subs),
+                            "$nor" => Clause::Nor(subs),
+                            _ => Clause::And(subs),
+                        }
+                    }
+                    "$not" => Clause::Not(Box::new(self.cond(x, &at))),
+                    _ => Clause::Path(Path::new(k), self.test(x, &at, false), x.clone()),
+                }
+            })
+            .collect();
+        Condition { clauses }
+    }
+
+    fn test(&mut self, v: &Value, path: &str, ci: bool) -> Test {
+        match v {
+            Value::Str(s) if ci => Test::StrI(lower(s).into()),
+            Value::Str(s) => Test::Str(s.as_str().into()),
+            Value::Num(n) => Test::Num(*n),
+            Value::Bool(b) => Test::Bool(*b),
+            Value::Null => Test::Null,
+            Value::Obj(m) if is_operator_object(v) => Test::Ops(m.iter().map(|(k, a)| self.op(k, a, path)).collect()),
+            Value::Obj(m) => {
+                if m.iter().any(|(k, _)| k.starts_with('$')) {
+                    self.problems.push(Problem::warning(
+                        path,
+                        "mixes operators and plain keys, so it is compared as a whole object",
+                    ));
+                }
+                Test::Json(Box::new(v.clone()))
+            }
+            Value::Arr(_) => Test::Json(Box::new(v.clone())),
+        }
+    }
+
+    fn op(&mut self, name: &str, a: &Value, path: &str) -> Op {
+        let mut needs = |cx: &mut Self, what: &str| {
+            cx.err(path, format!("{name} needs {what}"));
+            Op::False
+        };
+        if let Some(&(_, r)) = REL_OPS.iter().find(|(n, _)| *n == name) {
+            if matches!(a, Value::Arr(_) | Value::Obj(_)) {
+                return needs(self, "a number or a string");
+            }
+            let s = match a {
+                Value::Str(s) => Some(s.as_str().into()),
+                _ => None,
+            };
+            return Op::Rel(r, Prim { s, n: to_number(view(a)) });
+        }
+        if let Some(&(_, r)) = VERSION_OPS.iter().find(|(n, _)| *n == name) {
+            if !matches!(a, Value::Str(_) | Value::Num(_)) {
+                return needs(self, "a version string");
+            }
+            let mut e = String::new();
+            let _ = write_padded(view(a), &mut e);
+            return Op::Ver(r, e.into());
+        }
+        match name {
+            "$eq" | "$ne" => {
+                if matches!(a, Value::Arr(_) | Value::Obj(_)) {
+                    self.problems.push(Problem::warning(
+                        path,
+                        format!("{name} with an array or object never matches; write the value without {name}"),
+                    ));
+                }
+                let l = lit(a, false);
+                if name == "$eq" {
+                    Op::Eq(l)
+                } else {
+                    Op::Ne(l)
+                }
+            }
+            "$exists" => Op::Exists(truthy(view(a))),
+            "$in" | "$nin" | "$ini" | "$nini" => match a {
+                Value::Arr(items) => {
+                    let ci = name.ends_with('i');
+                    Op::In { set: items.iter().map(|x| lit(x, ci)).collect(), ci, neg: name.starts_with("$n") }
+                }
+                _ => needs(self, "an array"),
+            },
+            "$inGroup" | "$notInGroup" => {
+                let key = js_text(view(a));
+                let neg = name == "$notInGroup";
+                let items: Option<&[Value]> = match self.groups.get(&key) {
+                    None => {
+                        self.problems.push(Problem::warning(path, format!("unknown saved group \"{key}\"")));
+                        Some(&[])
+                    }
+                    Some(Value::Arr(x)) => Some(x),
+                    Some(e @ Value::Obj(_)) if e.get("type").and_then(Value::as_str) == Some("list") => {
+                        e.get("values").and_then(Value::as_array)
+                    }
+                    Some(_) => None,
+                };
+                match items {
+                    Some(x) => Op::In { set: x.iter().map(|x| lit(x, false)).collect(), ci: false, neg },
+                    None => Op::False,
+                }
+            }
+            "$not" => Op::Not(Box::new(self.test(a, &join(path, name), false))),
+            "$size" => {
+                if !matches!(a, Value::Num(_) | Value::Obj(_)) {
+                    return needs(self, "a number or an operator object");
+                }
+                Op::Size(Box::new(self.test(a, &join(path, name), false)))
+            }
+            "$elemMatch" => {
+                let at = join(path, name);
+                if is_operator_object(a) {
+                    Op::ElemTest(Box::new(self.test(a, &at, false)))
+                } else {
+                    Op::ElemCond(Box::new(self.cond(a, &at)))
+                }
+            }
+            "$all" | "$alli" => match a {
+                Value::Arr(items) => {
+                    let at = join(path, name);
+                    Op::All(items.iter().map(|x| self.test(x, &at, name == "$alli")).collect())
+                }
+                _ => needs(self, "an array"),
+            },
+            "$regex" | "$regexi" => match a {
+                Value::Str(p) => match compile_regex(p, name == "$regexi") {
+                    Ok(m) => Op::Regex(m),
+                    Err(e) => {
+                        let mut q = String::new();
+                        write_str(p, &mut q);
+                        self.err(path, format!("bad {name} {q}: {e}"));
+                        Op::False
+                    }
+                },
+                _ => needs(self, "a string"),
+            },
+            "$type" => {
+                let t = a.as_str().and_then(|s| TYPES.iter().find(|t| **t == s)).copied();
+                if t.is_none() {
+                    return needs(self, "one of string, number, boolean, object, array, null");
+                }
+                Op::Type(t)
+            }
+            _ => {
+                self.err(path, format!("unknown operator \"{name}\""));
+                Op::False
+            }
+        }
+    }
+}
+
+fn lit(v: &Value, ci: bool) -> Lit {
+    match v {
+        Value::Null => Lit::Null,
+        Value::Bool(b) => Lit::Bool(*b),
+        Value::Num(n) => Lit::Num(*n),
+        Value::Str(s) if ci => Lit::Str(lower(s).into()),
+        Value::Str(s) => Lit::Str(s.as_str().into()),
+        _ => Lit::Never,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JavaScript semantics
+
+const OBJECT: &str = "[object Object]";
+
+fn type_name(v: V) -> &'static str {
+    match v {
+        V::Null => "null",
+        V::Bool(_) => "boolean",
+        V::Num(_) => "number",
+        V::Str(_) => "string",
+        V::Arr(_) => "array",
+        V::Obj(_) => "object",
+    }
+}
+
+/// `!!v`
+fn truthy(v: V) -> bool {
+    match v {
+        V::Null => false,
+        V::Bool(b) => b,
+        V::Num(n) => n != 0.0 && !n.is_nan(),
+        V::Str(s) => !s.is_empty(),
+        V::Arr(_) | V::Obj(_) => true,
+    }
+}
+
+/// `v * 1`
+fn to_number(v: V) -> f64 {
+    match v {
+        V::Null => 0.0,
+        V::Bool(b) => f64::from(u8::from(b)),
+        V::Num(n) => n,
+        V::Str(s) => str_to_number(s),
+        V::Obj(_) => f64::NAN,
+        // Through String(array): "" is 0, one element is that element's text, more have a comma.
+        V::Arr([]) => 0.0,
+        V::Arr([x]) => match x {
+            Value::Null => 0.0,
+            Value::Bool(_) | Value::Obj(_) => f64::NAN,
+            x => to_number(view(x)),
+        },
+        V::Arr(_) => f64::NAN,
+    }
+}
+
+fn is_js_space(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}')
+}
+
+/// JavaScript's `Number(string)`.
+fn str_to_number(s: &str) -> f64 {
+    let t = s.trim_matches(is_js_space);
+    if t.is_empty() {
+        return 0.0;
+    }
+    let b = t.as_bytes();
+    if b.len() > 2 && b[0] == b'0' {
+        let radix = match b[1] {
+            b'x' | b'X' => 16,
+            b'o' | b'O' => 8,
+            b'b' | b'B' => 2,
+            _ => 0,
+        };
+        if radix > 0 {
+            let mut n = 0.0;
+            for c in t[2..].chars() {
+                match c.to_digit(radix) {
+                    Some(d) => n = n * f64::from(radix) + f64::from(d),
+                    None => return f64::NAN,
+                }
+            }
+            return n;
+        }
+    }
+    match t {
+        "Infinity" | "+Infinity" => f64::INFINITY,
+        "-Infinity" => f64::NEG_INFINITY,
+        _ if t.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')) => {
+            t.parse().unwrap_or(f64::NAN)
+        }
+        _ => f64::NAN,
+    }
+}
+
+/// Writes JavaScript's `String(v)`.
+fn js_string(v: V, w: &mut dyn Write) -> fmt::Result {
+    match v {
+        V::Null => w.write_str("null"),
+        V::Bool(b) => w.write_str(if b { "true" } else { "false" }),
+        V::Num(n) => js_num(n, w),
+        V::Str(s) => w.write_str(s),
+        V::Obj(_) => w.write_str(OBJECT),
+        V::Arr(a) => {
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    w.write_char(',')?;
+                }
+                if !x.is_null() {
+                    js_string(view(x), w)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn js_text(v: V) -> String {
+    let mut s = String::new();
+    let _ = js_string(v, &mut s);
+    s
+}
+
+/// Writes a number as JavaScript's `String(n)` does.
+fn js_num(n: f64, w: &mut dyn Write) -> fmt::Result {
+    if n.is_nan() {
+        return w.write_str("NaN");
+    }
+    if n.is_infinite() {
+        return w.write_str(if n > 0.0 { "Infinity" } else { "-Infinity" });
+    }
+    if n == n.trunc() && n.abs() < 1e15 {
+        let mut b = Buf::default();
+        // Exact for these integers; -0 prints as "0".
+        write!(b, "{}", n as i64)?;
+        return w.write_str(b.as_str());
+    }
+    if n < 0.0 {
+        w.write_char('-')?;
+    }
+    // Shortest round-trip digits and exponent, then JavaScript's layout (Number::toString).
+    let mut b = Buf::default();
+    write!(b, "{:e}", n.abs())?;
+    let (mant, exp) = b.as_str().split_once('e').unwrap_or((b.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (d0, rest) = mant.split_once('.').unwrap_or((mant, ""));
+    let k = (d0.len() + rest.len()) as i32;
+    let e = exp + 1;
+    let digits = |w: &mut dyn Write, from: usize, to: usize| -> fmt::Result {
+        for i in from..to {
+            w.write_str(if i < d0.len() { &d0[i..=i] } else { &rest[i - d0.len()..=i - d0.len()] })?;
+        }
+        Ok(())
+    };
+    let ku = k as usize;
+    if k <= e && e <= 21 {
+        digits(w, 0, ku)?;
+        (k..e).try_for_each(|_| w.write_char('0'))
+    } else if 0 < e && e <= 21 {
+        digits(w, 0, e as usize)?;
+        w.write_char('.')?;
+        digits(w, e as usize, ku)
+    } else if -6 < e && e <= 0 {
+        w.write_str("0.")?;
+        (e..0).try_for_each(|_| w.write_char('0'))?;
+        digits(w, 0, ku)
+    } else {
+        digits(w, 0, 1)?;
+        if k > 1 {
+            w.write_char('.')?;
+            digits(w, 1, ku)?;
+        }
+        write!(w, "e{}{}", if e > 0 { "+" } else { "-" }, (e - 1).abs())
+    }
+}
+
+/// GrowthBook's `paddedVersionString`: `v` and build info dropped, parts split on `-` and `.`, numbers
+/// left-padded to 5, joined with `-`; a plain `x.y.z` gets `-~` so it sorts after its pre-releases.
+fn write_padded(v: V, w: &mut dyn Write) -> fmt::Result {
+    let mut b = Buf::default();
+    let s = match v {
+        V::Num(n) => {
+            js_num(n, &mut b)?;
+            b.as_str()
+        }
+        V::Str(s) if !s.is_empty() => s,
+        _ => "0",
+    };
+    let s = s.strip_prefix('v').unwrap_or(s);
+    // `\+.*$`: from the first `+` that has no line break after it.
+    let line = s.rfind(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(0, |i| i + 1);
+    let s = match s[line..].find('+') {
+        Some(i) => &s[..line + i],
+        None => s,
+    };
+    let mut count = 0;
+    for (i, part) in s.split(['-', '.']).enumerate() {
+        if i > 0 {
+            w.write_char('-')?;
+        }
+        if !part.is_empty() && part.bytes().all(|c| c.is_ascii_digit()) {
+            (part.len()..5).try_for_each(|_| w.write_char(' '))?;
+        }
+        w.write_str(part)?;
+        count += 1;
+    }
+    if count == 3 {
+        w.write_str("-~")?;
+    }
+    Ok(())
+}
+
+/// `JSON.stringify(v) === JSON.stringify(e)`
+fn eq_json(v: V, e: &Value) -> bool {
+    match (v, e) {
+        (V::Null, Value::Null) => true,
+        (V::Bool(a), Value::Bool(b)) => a == *b,
+        (V::Num(a), Value::Num(b)) => a == *b,
+        (V::Str(a), Value::Str(b)) => a == b,
+        (V::Arr(a), Value::Arr(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| eq_json(view(x), y)),
+        (V::Obj(a), Value::Obj(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && eq_json(view(va), vb))
+        }
+        _ => false,
+    }
+}
+
+fn v_json(v: V, out: &mut String) {
+    match v {
+        V::Null => out.push_str("null"),
+        V::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        V::Num(n) => write_num(n, out),
+        V::Str(s) => write_str(s, out),
+        V::Arr(a) => Value::Arr(a.to_vec()).write_json(out),
+        V::Obj(m) => Value::Obj(m.to_vec()).write_json(out),
+    }
+}
+
+/// Orders `a` against `b` as JavaScript does: by UTF-16 code units.
+fn cmp16(a: &str, b: &str) -> Ordering {
+    cmp_with(b, |w| w.write_str(a))
+}
+
+/// Orders the text that `f` writes against `e`, without building it.
+fn cmp_with(e: &str, f: impl FnOnce(&mut dyn Write) -> fmt::Result) -> Ordering {
+    let mut k = Sink { rest: e.as_bytes(), ord: Ordering::Equal };
+    let _ = f(&mut k);
+    match k.ord {
+        Ordering::Equal if !k.rest.is_empty() => Ordering::Less,
+        o => o,
+    }
+}
+
+/// Compares what is written to it with the rest of a string; stops (with an error) at the first
+/// difference.
+struct Sink<'a> {
+    rest: &'a [u8],
+    ord: Ordering,
+}
+
+impl Write for Sink<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let s = s.as_bytes();
+        if let Some((&x, &y)) = s.iter().zip(self.rest).find(|(x, y)| x != y) {
+            // UTF-8 byte order is code point order; UTF-16 differs only between U+E000..U+FFFF
+            // (lead bytes EE, EF) and supplementary characters (F0..F4, surrogates D800..).
+            let bmp_high = |c: u8| c == 0xEE || c == 0xEF;
+            self.ord = if x >= 0xF0 && bmp_high(y) {
+                Ordering::Less
+            } else if y >= 0xF0 && bmp_high(x) {
+                Ordering::Greater
+            } else {
+                x.cmp(&y)
+            };
+            return Err(fmt::Error);
+        }
+        if s.len() > self.rest.len() {
+            self.ord = Ordering::Greater;
+            return Err(fmt::Error);
+        }
+        self.rest = &self.rest[s.len()..];
+        Ok(())
+    }
+}
+
+/// Lowercases what is written through it (JavaScript's `toLowerCase`, character by character).
+struct Lower<'a>(&'a mut dyn Write);
+
+impl Write for Lower<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        s.chars().flat_map(char::to_lowercase).try_for_each(|c| self.0.write_char(c))
+    }
+}
+
+fn lower(s: &str) -> String {
+    let mut o = String::new();
+    let _ = Lower(&mut o).write_str(s);
+    o
+}
+
+/// `a.toLowerCase() === e` for an already lowered `e`.
+fn eq_lower(a: &str, e: &str) -> bool {
+    cmp_with(e, |w| Lower(w).write_str(a)) == Ordering::Equal
+}
+
+/// A small stack buffer for number text.
+struct Buf {
+    b: [u8; 40],
+    n: usize,
+}
+
+impl Default for Buf {
+    fn default() -> Self {
+        Buf { b: [0; 40], n: 0 }
+    }
+}
+
+impl Buf {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.b[..self.n]).unwrap_or("")
+    }
+}
+
+impl Write for Buf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.n + s.len();
+        if end > self.b.len() {
+            return Err(fmt::Error);
+        }
+        self.b[self.n..end].copy_from_slice(s.as_bytes());
+        self.n = end;
+        Ok(())
     }
 }
 
 /// Evaluates an uncompiled condition, exactly as GrowthBook's `evalCondition(attributes, condition, savedGroups)`.
-pub fn eval_condition(attrs: &Value, cond: &Value, _saved_groups: &Value) -> bool {
+pub fn eval_condition(attrs: &Value, cond: &Value, saved_groups: &Value) -> bool {
     let mut p = Vec::new();
-    Condition::compile(cond, "", &mut p).eval(attrs)
+    Condition::compile_with_groups(cond, saved_groups, "", &mut p).eval(attrs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn js(n: f64) -> String {
+        let mut s = String::new();
+        js_num(n, &mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn numbers_print_like_javascript() {
+        let cases = [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1.5, "1.5"),
+            (-0.001, "-0.001"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (1.5e-7, "1.5e-7"),
+            (0.000001, "0.000001"),
+            (123456789012345680000.0, "123456789012345680000"),
+            (f64::NAN, "NaN"),
+            (0.1 + 0.2, "0.30000000000000004"),
+        ];
+        for (n, s) in cases {
+            assert_eq!(js(n), s);
+        }
+    }
+
+    #[test]
+    fn strings_convert_like_javascript() {
+        assert_eq!(str_to_number(" 12 "), 12.0);
+        assert_eq!(str_to_number(""), 0.0);
+        assert_eq!(str_to_number("0x1f"), 31.0);
+        assert!(str_to_number("inf").is_nan());
+        assert!(str_to_number("12px").is_nan());
+        assert_eq!(str_to_number("-Infinity"), f64::NEG_INFINITY);
+        assert_eq!(cmp16("\u{ffff}", "\u{10000}"), Ordering::Greater);
+        assert_eq!(cmp16("abc", "abd"), Ordering::Less);
+        assert_eq!(cmp16("ab", "abc"), Ordering::Less);
+    }
+
+    #[test]
+    fn problems_and_explain() {
+        let c = Value::parse(r#"{"cart.value": {"$gte ": 100}, "tags": {"$in": 3}, "q": {"$regex": "(["}, "$or": [{"cart.items": {"$gt": 0}}]}"#).unwrap();
+        let mut p = Vec::new();
+        let cond = Condition::compile(&c, "rules[2].when", &mut p);
+        let texts: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+        assert_eq!(texts[0], "rules[2].when.cart.value: unknown operator \"$gte \"");
+        assert_eq!(texts[1], "rules[2].when.tags: $in needs an array");
+        assert!(texts[2].starts_with("rules[2].when.q: bad $regex \"([\""), "{}", texts[2]);
+        assert_eq!(cond.paths(), vec!["cart.value", "tags", "q", "cart.items"]);
+        let ctx = Value::parse(r#"{"cart": {"value": 40}}"#).unwrap();
+        assert!(!cond.eval(&ctx));
+        let c = Value::parse(r#"{"cart.items": {"$gt": 0}}"#).unwrap();
+        let cond = Condition::compile(&c, "", &mut p);
+        assert_eq!(cond.explain(&ctx).unwrap(), "cart.items is missing, needs $gt 0");
+        assert_eq!(Condition::always().explain(&ctx), None);
+    }
+
+    #[test]
+    fn literal_patterns() {
+        let m = literal_pattern("size|^fit$|near me$", false).unwrap();
+        assert!(m.is_match("what size"));
+        assert!(m.is_match("fit"));
+        assert!(!m.is_match("fits"));
+        assert!(m.is_match("shops near me"));
+        assert!(literal_pattern("a.b", false).is_none());
+        let m = literal_pattern("(Mobile|Tablet)", true).unwrap();
+        assert!(m.is_match("android MOBILE"));
+        assert!(literal_pattern("", false).unwrap().is_match("x"));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for c in ["null", "5", "\"ab\"", "[1]", r#"{"$or": 5}"#, r#"{"$and": null}"#, r#"{"a": {"$elemMatch": null}}"#,
+            r#"{"a": {"$size": "x"}}"#, r#"{"a": {"$type": 1}}"#, r#"{"a": {"$vgt": [1]}}"#, r#"{"a.length": 2}"#] {
+            let v = Value::parse(c).unwrap();
+            let mut p = Vec::new();
+            let cond = Condition::compile(&v, "w", &mut p);
+            let ctx = Value::parse(r#"{"a": [1, 2]}"#).unwrap();
+            let _ = cond.eval(&ctx);
+            let _ = cond.explain(&ctx);
+        }
+        let cond = Condition::compile(&Value::parse(r#"{"a.length": 2}"#).unwrap(), "", &mut Vec::new());
+        assert!(cond.eval(&Value::parse(r#"{"a": [1, 2]}"#).unwrap()));
+    }
 }

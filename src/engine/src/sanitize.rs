@@ -126,16 +126,16 @@ pub fn sanitize_html(html: &str) -> String {
     let b = html.as_bytes();
     let mut out = String::with_capacity(html.len() + 16);
     let mut open: Vec<&'static str> = Vec::new();
-    let mut drop: Option<(String, usize)> = None;
+    let mut skip: Option<(String, usize)> = None;
     let mut i = 0;
     while i < b.len() {
         let lt = b[i..].iter().position(|&c| c == b'<').map_or(b.len(), |p| i + p);
-        if drop.is_none() {
+        if skip.is_none() {
             escape_into(html.get(i..lt).unwrap_or(""), &mut out, true, false);
         }
         i = lt;
         let (Some(&c1), c2) = (b.get(i + 1), b.get(i + 2).copied().unwrap_or(0)) else {
-            if i < b.len() && drop.is_none() {
+            if i < b.len() && skip.is_none() {
                 out.push_str("&lt;");
             }
             break;
@@ -150,11 +150,11 @@ pub fn sanitize_html(html: &str) -> String {
                     Some(e) => tag(html, e + 2).map_or(b.len(), |(_, n)| n),
                     None => b.len(),
                 };
-            } else if let Some((d, depth)) = &mut drop {
-                *depth += usize::from(d == name && !t.self_closing);
+            } else if let Some((d, depth)) = &mut skip {
+                *depth += usize::from(*d == name && !t.self_closing);
             } else if DROP.contains(&name) {
                 if !t.self_closing {
-                    drop = Some((t.name, 1));
+                    skip = Some((t.name, 1));
                 }
             } else if let Some(&el) = ALLOWED.iter().find(|&&a| a == name) {
                 if open.len() < MAX_DEPTH {
@@ -167,11 +167,11 @@ pub fn sanitize_html(html: &str) -> String {
         } else if c1 == b'/' && c2.is_ascii_alphabetic() {
             let Some((t, next)) = tag(html, i + 2) else { break };
             i = next;
-            if let Some((d, depth)) = &mut drop {
+            if let Some((d, depth)) = &mut skip {
                 if *d == t.name {
                     *depth -= 1;
                     if *depth == 0 {
-                        drop = None;
+                        skip = None;
                     }
                 }
             } else if let Some(p) = open.iter().rposition(|&e| e == t.name) {
@@ -195,7 +195,7 @@ pub fn sanitize_html(html: &str) -> String {
             // Doctype, CDATA, processing instruction, `</>` or `</3`: a bogus comment up to `>`.
             i = after(b, i + 2, b">").max(i + 2);
         } else {
-            if drop.is_none() {
+            if skip.is_none() {
                 out.push_str("&lt;");
             }
             i += 1;
@@ -219,7 +219,7 @@ fn start_tag(el: &str, attrs: &[(String, &str)], out: &mut String) {
         out.push_str(" type=\"button\"");
         seen.push("type");
     }
-    for (n, raw) in attrs {
+    for (n, raw) in attrs.iter().take(64) {
         let n = n.as_str();
         if seen.contains(&n) {
             continue; // the first of duplicated attributes wins, as in browsers
@@ -247,7 +247,7 @@ fn start_tag(el: &str, attrs: &[(String, &str)], out: &mut String) {
                 "src" if img => safe_image_url(&v).is_some(),
                 "srcset" if img => is_safe_srcset(&v),
                 "target" if el == "a" => {
-                    new_window = !matches!(v.trim().to_ascii_lowercase().as_str(), "_self" | "_top" | "_parent");
+                    new_window = !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "_self" | "_top" | "_parent");
                     true
                 }
                 "rel" if el == "a" => {
@@ -409,7 +409,7 @@ fn check_url(url: &str, image: bool) -> Option<String> {
 }
 
 /// Whether every candidate URL of a `srcset` is a safe image URL.
-fn is_safe_srcset(s: &str) -> bool {
+pub(crate) fn is_safe_srcset(s: &str) -> bool {
     let mut r = s;
     loop {
         r = r.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');

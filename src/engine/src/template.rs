@@ -1,11 +1,216 @@
-//! `{{path}}` templates: context values inserted into text, always escaped.
-//! STUB — being written by the actions owner. Keep this API.
+//! `{{path}}` templates: context values inserted into action strings, always made safe.
+//!
+//! `{{cart.items}}`, `{{ cart.items }}` and `{{search.query|something}}` (a fallback for a missing,
+//! `null` or empty value) insert the value at a dotted path of the context: strings as they are,
+//! numbers as JavaScript prints them (`3`, not `3.0`), booleans as `true`/`false`, arrays joined
+//! with `", "`, objects as nothing. Inserted values are never rendered again, and control and
+//! bidirectional-override characters are removed from them. How a value is made safe depends on
+//! the field:
+//!
+//! - text (`replace` with `text`, `attr` values, prompt title/body/dismiss/CTA label, flow texts
+//!   and button labels): plain text, which the browser layer sets as `textContent`;
+//! - HTML (`replace` with `html`, `insert`): the value is HTML-escaped, then the whole string goes
+//!   through [`sanitize_html`];
+//! - URLs (CTA `href`, prompt `image`, flow `href`, `attr` `href`/`src`/`action`/...): a value
+//!   after the start of the URL is percent-encoded like `encodeURIComponent`; the result must
+//!   pass [`safe_url`] (images: [`safe_image_url`]), or becomes `#` (links), is dropped (image) or
+//!   drops its action (`attr`).
+//!
+//! An `attr` action naming an `on*` handler, `srcdoc` or `formaction`, or an invalid attribute
+//! name, or with a `style` that fails [`is_safe_style`], is dropped.
 
-use crate::action::Action;
-use crate::json::Value;
+use crate::action::{Action, ButtonTarget, Cta, Flow, FlowButton, FlowNode, Prompt};
+use crate::json::{write_num, Value};
+pub use crate::sanitize::safe_url;
+use crate::sanitize::{escape_into, is_safe_srcset, is_safe_style, safe_image_url, sanitize_html};
 
-/// Renders every string of `actions` against `ctx`: placeholders in text become the value's text,
-/// in HTML the value's text HTML-escaped; every `html` then goes through the sanitizer.
-pub fn render_actions(actions: &[Action], _ctx: &Value) -> Vec<Action> {
-    actions.to_vec()
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Text,
+    Html,
+    Url,
+}
+
+/// Returns `s` with `& < > " ' \`` escaped for HTML text or a quoted attribute value.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(s, &mut out, false, true);
+    out
+}
+
+/// Renders a text template: values inserted as plain text (control characters removed).
+pub fn render_text(template: &str, ctx: &Value) -> String {
+    render(template, ctx, Mode::Text)
+}
+
+/// Renders an HTML template: values HTML-escaped, then the whole result sanitized.
+pub fn render_html(template: &str, ctx: &Value) -> String {
+    sanitize_html(&render(template, ctx, Mode::Html))
+}
+
+fn render_url(template: &str, ctx: &Value, image: bool) -> Option<String> {
+    let u = render(template, ctx, Mode::Url);
+    if image {
+        safe_image_url(&u)
+    } else {
+        safe_url(&u)
+    }
+}
+
+fn link(template: &str, ctx: &Value) -> String {
+    render_url(template, ctx, false).unwrap_or_else(|| "#".into())
+}
+
+fn render(t: &str, ctx: &Value, mode: Mode) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(close) = rest.find("}}") {
+        let Some(open) = rest[..close].rfind("{{") else {
+            out.push_str(&rest[..close + 2]);
+            rest = &rest[close + 2..];
+            continue;
+        };
+        out.push_str(&rest[..open]);
+        let inner = &rest[open + 2..close];
+        rest = &rest[close + 2..];
+        let (path, fallback) = inner.split_once('|').unwrap_or((inner, ""));
+        let mut raw = String::new();
+        if let Some(v) = ctx.pointer(path.trim()) {
+            text_of(v, &mut raw);
+        }
+        let v: String = raw
+            .chars()
+            .filter(|&c| {
+                !(c.is_control() && c != '\n' && c != '\t'
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+            })
+            .collect();
+        if v.is_empty() {
+            out.push_str(fallback.trim());
+            continue;
+        }
+        match mode {
+            Mode::Text => out.push_str(&v),
+            Mode::Html => escape_into(&v, &mut out, false, true),
+            Mode::Url if out.is_empty() => out.push_str(&v),
+            Mode::Url => {
+                for b in v.bytes() {
+                    if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+                        out.push(b as char);
+                    } else {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn text_of(v: &Value, out: &mut String) {
+    match v {
+        Value::Str(s) => out.push_str(s),
+        Value::Num(n) => write_num(*n, out),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Arr(a) => {
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                text_of(x, out);
+            }
+        }
+        Value::Null | Value::Obj(_) => {}
+    }
+}
+
+/// Renders an `attr` value, or `None` if the attribute may not be set to it.
+fn render_attr(name: &str, value: &str, ctx: &Value) -> Option<String> {
+    let n = name.trim().to_ascii_lowercase();
+    if n.is_empty()
+        || n.starts_with("on")
+        || matches!(n.as_str(), "srcdoc" | "formaction")
+        || !n.bytes().all(|c| c.is_ascii_alphanumeric() || b"-_.:".contains(&c))
+    {
+        return None;
+    }
+    match n.as_str() {
+        "style" => Some(render_text(value, ctx)).filter(|v| is_safe_style(v)),
+        "src" | "poster" => render_url(value, ctx, true),
+        "srcset" => Some(render_text(value, ctx)).filter(|v| is_safe_srcset(v)),
+        "href" | "action" | "xlink:href" | "data" | "background" | "cite" | "ping" | "xml:base" | "values"
+        | "from" | "to" | "by" => render_url(value, ctx, false),
+        _ => Some(render_text(value, ctx)),
+    }
+}
+
+/// Renders emitted event properties: every string inside is a text template.
+fn render_props(v: &Value, ctx: &Value) -> Value {
+    match v {
+        Value::Str(s) if s.contains("{{") => Value::Str(render_text(s, ctx)),
+        Value::Arr(a) => Value::Arr(a.iter().map(|x| render_props(x, ctx)).collect()),
+        Value::Obj(m) => Value::Obj(m.iter().map(|(k, x)| (k.clone(), render_props(x, ctx))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Renders every string of `actions` against `ctx` (see the module docs): text fields as plain
+/// text, HTML fields escaped and sanitized, URLs checked; flows and their `do` actions too.
+/// Actions that would set an unsafe attribute are left out.
+pub fn render_actions(actions: &[Action], ctx: &Value) -> Vec<Action> {
+    actions.iter().filter_map(|a| render_action(a, ctx)).collect()
+}
+
+fn render_action(a: &Action, ctx: &Value) -> Option<Action> {
+    let t = |s: &String| render_text(s, ctx);
+    Some(match a {
+        Action::Replace { selector, content, html } => Action::Replace {
+            selector: selector.clone(),
+            content: if *html { render_html(content, ctx) } else { t(content) },
+            html: *html,
+        },
+        Action::Insert { selector, position, html } => {
+            Action::Insert { selector: selector.clone(), position: *position, html: render_html(html, ctx) }
+        }
+        Action::Attr { selector, name, value } => {
+            Action::Attr { selector: selector.clone(), name: name.clone(), value: render_attr(name, value, ctx)? }
+        }
+        Action::Prompt(p) => Action::Prompt(Box::new(Prompt {
+            layout: p.layout,
+            title: t(&p.title),
+            body: t(&p.body),
+            image: p.image.as_ref().and_then(|u| render_url(u, ctx, true)),
+            cta: p.cta.as_ref().map(|c| Cta { label: t(&c.label), href: c.href.as_ref().map(|u| link(u, ctx)) }),
+            dismiss: p.dismiss.as_ref().map(t),
+            flow: p.flow.as_ref().map(|f| Flow {
+                start: f.start.clone(),
+                nodes: f
+                    .nodes
+                    .iter()
+                    .map(|n| FlowNode {
+                        id: n.id.clone(),
+                        text: t(&n.text),
+                        buttons: n
+                            .buttons
+                            .iter()
+                            .map(|b| FlowButton {
+                                label: t(&b.label),
+                                target: match &b.target {
+                                    ButtonTarget::Href(u) => ButtonTarget::Href(link(u, ctx)),
+                                    ButtonTarget::Do(a) => ButtonTarget::Do(render_actions(a, ctx)),
+                                    ButtonTarget::Emit { name, props } => {
+                                        ButtonTarget::Emit { name: name.clone(), props: render_props(props, ctx) }
+                                    }
+                                    next => next.clone(),
+                                },
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }),
+        })),
+        Action::Emit { name, props } => Action::Emit { name: name.clone(), props: render_props(props, ctx) },
+        other => other.clone(),
+    })
 }

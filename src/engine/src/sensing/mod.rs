@@ -2,6 +2,9 @@
 //! channel and journey, and the profile remembered across visits.
 //! STUB — being written by the sensing owner. Keep this API.
 
+pub mod moments;
+pub mod text;
+
 use crate::input::{Input, Time};
 use crate::json::Value;
 use crate::problem::Problem;
