@@ -177,8 +177,8 @@ function hookPage(sdk, undo) {
     if (typeof name === "string" && name.startsWith("moments_")) return;
     sdk.datalayer(json(entry));
   };
-  const dl = w.dataLayer;
-  if (Array.isArray(dl)) {
+  const hookLayer = (dl) => {
+    if (!Array.isArray(dl)) return;
     for (const e of dl) feed(e);
     const orig = dl.push;
     const hooked = function () {
@@ -196,6 +196,33 @@ function hookPage(sdk, undo) {
     undo.push(() => {
       if (dl.push === hooked) dl.push = orig;
     });
+  };
+  if (w.dataLayer) {
+    hookLayer(w.dataLayer);
+  } else {
+    // The page (or GTM) may create `window.dataLayer = window.dataLayer || []` after we start:
+    // catch that assignment once, then step aside with a plain property.
+    const desc = Object.getOwnPropertyDescriptor(w, "dataLayer");
+    if (!desc || desc.configurable) {
+      let value;
+      const plain = (v) => Object.defineProperty(w, "dataLayer", { value: v, writable: true, configurable: true, enumerable: true });
+      Object.defineProperty(w, "dataLayer", {
+        configurable: true,
+        get: () => value,
+        set: (v) => {
+          value = v;
+          plain(v);
+          hookLayer(v);
+        },
+      });
+      undo.push(() => {
+        const d = Object.getOwnPropertyDescriptor(w, "dataLayer");
+        if (d && d.get) {
+          if (value === undefined) delete w.dataLayer;
+          else plain(value);
+        }
+      });
+    }
   }
   const h = w.history;
   for (const m of ["pushState", "replaceState"]) {

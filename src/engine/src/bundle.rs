@@ -183,19 +183,20 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     best.map(|(_, k)| k)
 }
 
-/// Levenshtein distance.
+/// Edit distance, an adjacent swap counting as one edit (optimal string alignment).
 fn edits(a: &[char], b: &[char]) -> usize {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            diag = row[j + 1];
-            row[j + 1] = next;
+    let w = b.len() + 1;
+    let mut d: Vec<usize> = (0..(a.len() + 1) * w).map(|k| if k < w { k } else if k % w == 0 { k / w } else { 0 }).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let mut v = (d[(i - 1) * w + j - 1] + usize::from(a[i - 1] != b[j - 1])).min(d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
         }
     }
-    row[b.len()]
+    d[a.len() * w + b.len()]
 }
 
 fn mean(hint: Option<&str>) -> String {
@@ -391,7 +392,8 @@ impl Ck {
                     Some(h) => mean(Some(h)),
                     None => ["; known keys: ", &known.join(", ")].concat(),
                 };
-                self.err(&join(path, k), [&q(k), " is not a ", what, " key", &tail].concat());
+                let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { " is not an " } else { " is not a " };
+                self.err(&join(path, k), [&q(k), article, what, " key", &tail].concat());
             }
         }
         Some(m)

@@ -106,6 +106,25 @@ struct Seg {
     key: Box<str>,
     /// The key as an array index, when it is one (`"0"`, `"12"`, not `"01"`).
     idx: Option<usize>,
+    /// Where in its object the key was found last time: contexts share a shape, so this is
+    /// usually right and saves the scan (an inline cache, as JavaScript engines keep).
+    hint: Cell<u32>,
+}
+
+impl Seg {
+    fn find<'a>(&self, m: &'a [(String, Value)]) -> Option<&'a Value> {
+        let key = self.key.as_bytes();
+        let is = |k: &String| k.len() == key.len() && k.as_bytes().first() == key.first() && k.as_bytes() == key;
+        let h = self.hint.get() as usize;
+        if let Some((k, v)) = m.get(h) {
+            if is(k) {
+                return Some(v);
+            }
+        }
+        let i = m.iter().position(|(k, _)| is(k))?;
+        self.hint.set(i as u32);
+        Some(&m[i].1)
+    }
 }
 
 /// A compiled `evalConditionValue` condition.
@@ -325,7 +344,7 @@ impl Path {
             .split('.')
             .map(|k| {
                 let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'));
-                Seg { key: k.into(), idx: if canonical { k.parse().ok() } else { None } }
+                Seg { key: k.into(), idx: if canonical { k.parse().ok() } else { None }, hint: Cell::new(0) }
             })
             .collect();
         Path { text: text.into(), segs }
@@ -336,7 +355,7 @@ impl Path {
         let mut cur = view(root);
         for s in self.segs.iter() {
             cur = match cur {
-                V::Obj(m) => view(&m.iter().find(|(k, _)| **k == *s.key)?.1),
+                V::Obj(m) => view(s.find(m)?),
                 V::Arr(a) => match s.idx {
                     Some(i) => view(a.get(i)?),
                     None if &*s.key == "length" => V::Num(a.len() as f64),
@@ -610,7 +629,7 @@ impl Cx<'_> {
     }
 
     fn op(&mut self, name: &str, a: &Value, path: &str) -> Op {
-        let mut needs = |cx: &mut Self, what: &str| {
+        let needs = |cx: &mut Self, what: &str| {
             cx.err(path, format!("{name} needs {what}"));
             Op::False
         };
