@@ -1015,8 +1015,12 @@ impl Ck {
         let np = join(path, "nodes");
         let nodes_v = match self.req(m, "nodes", path)? {
             Value::Obj(n) if !n.is_empty() => n,
+            Value::Obj(_) => {
+                self.err(&np, "has no nodes: a flow needs at least one".into());
+                return None;
+            }
             other => {
-                self.ty(&np, "a non-empty object of nodes", other);
+                self.ty(&np, "an object of nodes", other);
                 return None;
             }
         };

@@ -377,22 +377,29 @@ pub fn safe_image_url(url: &str) -> Option<String> {
     check_url(url, true)
 }
 
-fn check_url(url: &str, image: bool) -> Option<String> {
-    let clean: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
-    let clean = clean.trim_matches(|c: char| c <= ' ').to_string();
-    let mut k = clean.clone();
-    for _ in 0..3 {
-        let d = decode_entities(&k);
+/// Whitespace, control and invisible (zero-width, BOM, soft hyphen) characters.
+fn invisible(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+}
+
+/// `s` entity-decoded until nothing changes, without invisible characters, lowercased; `None`
+/// if it is still changing after eight rounds (no honest value is encoded that deep).
+fn squash(s: &str) -> Option<String> {
+    let mut k: String = s.chars().filter(|&c| !invisible(c)).collect();
+    for _ in 0..8 {
+        let d: String = decode_entities(&k).chars().filter(|&c| !invisible(c)).collect();
         if d == k {
-            break;
+            return Some(k.to_lowercase());
         }
         k = d;
     }
-    let k: String = k
-        .chars()
-        .filter(|&c| !(c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}' | '\u{ad}')))
-        .flat_map(char::to_lowercase)
-        .collect();
+    None
+}
+
+fn check_url(url: &str, image: bool) -> Option<String> {
+    let clean: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let clean = clean.trim_matches(|c: char| c <= ' ').to_string();
+    let k = squash(&clean)?;
     let ok = match k.find([':', '/', '?', '#', '\\']) {
         Some(p) if k[p..].starts_with(':') => {
             let (scheme, rest) = (&k[..p], &k[p + 1..]);
@@ -408,34 +415,23 @@ fn check_url(url: &str, image: bool) -> Option<String> {
     ok.then_some(clean)
 }
 
-/// Whether every candidate URL of a `srcset` is a safe image URL.
+/// Whether every candidate URL of a `srcset` is a safe image URL. Checked piece by piece between
+/// commas with whitespace ignored, which over-approximates how browsers split candidates.
 pub(crate) fn is_safe_srcset(s: &str) -> bool {
-    let mut r = s;
-    loop {
-        r = r.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');
-        if r.is_empty() {
-            return true;
-        }
-        let e = r.find(|c: char| c.is_ascii_whitespace()).unwrap_or(r.len());
-        if safe_image_url(r[..e].trim_end_matches(',')).is_none() {
-            return false;
-        }
-        r = if r[..e].ends_with(',') { &r[e..] } else { r[e..].find(',').map_or("", |p| &r[e + p..]) };
-    }
+    s.split(',').all(|p| safe_image_url(p).is_some())
 }
 
 /// Whether an inline `style` is harmless: no `expression(`, `javascript:`/`vbscript:`,
 /// `-moz-binding`, `behavior`, `@import`, backslash escapes or `<`, and every `url(...)` a safe
 /// image URL. Comments, whitespace, entities and case are seen through.
 pub fn is_safe_style(css: &str) -> bool {
-    let d = decode_entities(css);
+    let Some(d) = squash(css) else { return false };
     let (mut k, mut r) = (String::new(), d.as_str());
     while let Some(p) = r.find("/*") {
         k.push_str(&r[..p]);
         r = r[p + 2..].find("*/").map_or("", |e| &r[p + e + 4..]);
     }
     k.push_str(r);
-    let k: String = k.chars().filter(|c| !c.is_whitespace() && !c.is_control()).flat_map(char::to_lowercase).collect();
     if ["\\", "<", "expression", "javascript", "vbscript", "binding", "behavior", "@import"].iter().any(|w| k.contains(w)) {
         return false;
     }

@@ -49,7 +49,7 @@ fn decode(s: &str) -> String {
             }
             let named = [("amp;", '&'), ("lt;", '<'), ("gt;", '>'), ("quot;", '"'), ("apos;", '\''), ("colon;", ':'),
                 ("tab;", '\t'), ("newline;", '\n'), ("lpar;", '('), ("rpar;", ')'), ("sol;", '/'), ("bsol;", '\\')];
-            if let Some((k, c)) = named.iter().find(|(k, _)| rest.len() >= k.len() && rest[..k.len()].eq_ignore_ascii_case(k)) {
+            if let Some((k, c)) = named.iter().find(|(k, _)| rest.get(..k.len()).is_some_and(|r| r.eq_ignore_ascii_case(k))) {
                 out.push(*c);
                 rest = &rest[k.len()..];
                 continue;
@@ -69,17 +69,18 @@ fn decode(s: &str) -> String {
 fn squash(s: &str) -> String {
     decode(s)
         .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}'))
+        .filter(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'))
         .flat_map(char::to_lowercase)
         .collect()
 }
 
+/// Whether a browser would run (or render as a document) this URL: its scheme, as browsers read it.
 fn dangerous_url(v: &str, image: bool) -> bool {
     let k = squash(v);
     let data_image = ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"];
-    k.contains("javascript:")
-        || k.contains("vbscript:")
-        || k.contains("livescript:")
+    k.starts_with("javascript:")
+        || k.starts_with("vbscript:")
+        || k.starts_with("livescript:")
         || (k.starts_with("data:") && !(image && data_image.iter().any(|d| k.starts_with(d))))
 }
 
@@ -121,6 +122,7 @@ fn check_html(out: &str) -> Result<(), String> {
             return Err(format!("element <{name}> not allowed"));
         }
         let mut seen = Vec::new();
+        let (mut new_window, mut rel) = (false, String::new());
         while !attrs.is_empty() {
             let eq = attrs.find("=\"").ok_or(format!("attribute without a quoted value in <{tag}>"))?;
             let an = &attrs[..eq];
@@ -140,15 +142,22 @@ fn check_html(out: &str) -> Result<(), String> {
             if an.starts_with("on") || an == "srcdoc" || an == "formaction" || an == "action" {
                 return Err(format!("attribute {an} not allowed"));
             }
-            if URL_ATTRS.contains(&an) && dangerous_url(v, name == "img" || name == "source") {
+            let image = name == "img" || name == "source";
+            if URL_ATTRS.contains(&an) && (dangerous_url(v, image) || an == "srcset" && v.split(',').any(|p| dangerous_url(p, image))) {
                 return Err(format!("unsafe URL {an}={v:?}"));
             }
             if an == "style" && dangerous_style(v) {
                 return Err(format!("unsafe style {v:?}"));
             }
-            if an == "target" && !seen.contains(&"rel") && !low.contains("noopener") {
-                return Err("target without rel=noopener".into());
+            if an == "target" && !matches!(v, "_self" | "_top" | "_parent" | "") {
+                new_window = true;
             }
+            if an == "rel" {
+                rel = v.to_string();
+            }
+        }
+        if new_window && !(rel.contains("noopener") && rel.contains("noreferrer")) {
+            return Err(format!("new window without rel=noopener noreferrer in <{tag}>"));
         }
         if !VOID.contains(&name) {
             stack.push(name.to_string());
@@ -284,8 +293,7 @@ fn check_rendered(actions: &[Action], q: &str) {
             Action::Replace { content, html: true, .. } | Action::Insert { html: content, .. } => {
                 assert_safe_html(content, q);
                 if !content.contains("<a") {
-                    assert!(content.contains(&escape_html(&plain(q)).replace('\'', "'")) || plain(q).contains('&'),
-                        "value lost in {content:?} for {q:?}");
+                    assert!(content.contains(&escape_html(&plain(q))), "value lost in {content:?} for {q:?}");
                 }
             }
             Action::Attr { name, value, .. } => {
@@ -342,33 +350,28 @@ fn every_payload_in_every_field_is_inert() {
         assert_eq!(out[0], Action::Replace { selector: "#t".into(), content: format!("You searched {}", plain(p)), html: false });
         // The payload as the template itself (a bundle author's mistake) is sanitized too.
         assert_safe_html(&render_html(p, &ctx), p);
-        assert_eq!(render_text(p, &Value::Null), p.replace("{{", "\u{0}").replace('\u{0}', "{{").as_str().to_owned().pipe_text());
+        assert_eq!(render_text(p, &Value::Null), without_placeholders(p));
     }
 }
 
 /// `render_text` with an empty context: placeholders vanish (or become their fallback), the rest
-/// stays. Computed independently for the simple shapes in the corpus.
-trait PipeText {
-    fn pipe_text(self) -> String;
-}
-impl PipeText for String {
-    fn pipe_text(self) -> String {
-        let mut out = String::new();
-        let mut rest = self.as_str();
-        while let Some(close) = rest.find("}}") {
-            match rest[..close].rfind("{{") {
-                Some(open) => {
-                    out.push_str(&rest[..open]);
-                    let inner = &rest[open + 2..close];
-                    out.push_str(inner.split_once('|').map_or("", |(_, f)| f.trim()));
-                }
-                None => out.push_str(&rest[..close + 2]),
+/// stays. Written independently of the engine.
+fn without_placeholders(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(close) = rest.find("}}") {
+        match rest[..close].rfind("{{") {
+            Some(open) => {
+                out.push_str(&rest[..open]);
+                let inner = &rest[open + 2..close];
+                out.push_str(inner.split_once('|').map_or("", |(_, f)| f.trim()));
             }
-            rest = &rest[close + 2..];
+            None => out.push_str(&rest[..close + 2]),
         }
-        out.push_str(rest);
-        out
+        rest = &rest[close + 2..];
     }
+    out.push_str(rest);
+    out
 }
 
 #[test]

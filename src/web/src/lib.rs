@@ -12,6 +12,7 @@
 
 pub mod dom;
 pub mod listen;
+pub mod regex;
 pub mod runtime;
 pub mod senses;
 pub mod storage;
@@ -55,6 +56,7 @@ impl Sdk {
     /// every SDK event. Fails with the bundle's problems as `{ok:false, errors}` JSON.
     #[wasm_bindgen(constructor)]
     pub fn new(bundle: &str, consent: i32, debug: bool, storage: &str, emit: js_sys::Function) -> Result<Sdk, JsValue> {
+        regex::install();
         let opts = Options {
             consent: match consent {
                 1 => Some(true),
@@ -144,6 +146,7 @@ impl Sdk {
 /// Checks a bundle's JSON text: `{ok, errors: [{path, message, severity, text}]}` as JSON.
 #[wasm_bindgen]
 pub fn validate(bundle: &str) -> String {
+    regex::install();
     match moments_engine::bundle::Bundle::load(bundle, Some(js_sys::Date::now())) {
         Ok((_, warnings)) => problems_json(true, &warnings),
         Err(problems) => problems_json(false, &problems),
@@ -153,5 +156,6 @@ pub fn validate(bundle: &str) -> String {
 /// Evaluates one condition (JSON) against one context (JSON).
 #[wasm_bindgen]
 pub fn evaluate(condition: &str, context: &str) -> bool {
+    regex::install();
     eval_condition(&parse_or_null(context), &parse_or_null(condition), &Value::Null)
 }

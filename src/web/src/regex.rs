@@ -1,0 +1,34 @@
+//! `$regex` in the browser uses the platform's `RegExp`: JavaScript semantics exactly (as
+//! GrowthBook's conditions expect) and no regex engine compiled into the wasm.
+
+use moments_engine::condition::{set_regex_factory, RegexMatcher};
+use std::rc::Rc;
+
+struct JsRegex(js_sys::RegExp);
+
+impl RegexMatcher for JsRegex {
+    fn is_match(&self, s: &str) -> bool {
+        self.0.set_last_index(0);
+        self.0.test(s)
+    }
+}
+
+/// Compiles with `new RegExp(pattern, flags)`, catching the `SyntaxError` of a bad pattern.
+fn compile(pattern: &str) -> Result<Rc<dyn RegexMatcher>, String> {
+    let (pattern, flags) = match pattern.strip_prefix("(?i)") {
+        Some(p) => (p, "i"),
+        None => (pattern, ""),
+    };
+    // `new RegExp` throws on a bad pattern; Reflect.construct turns the throw into an Err.
+    let ctor: js_sys::Function = js_sys::RegExp::new("", "").constructor();
+    let args = js_sys::Array::of2(&pattern.into(), &flags.into());
+    match js_sys::Reflect::construct(&ctor, &args) {
+        Ok(re) => Ok(Rc::new(JsRegex(re.into()))),
+        Err(e) => Err(js_sys::Error::from(e).message().into()),
+    }
+}
+
+/// Makes conditions compiled from now on use JavaScript's `RegExp`.
+pub fn install() {
+    set_regex_factory(compile);
+}
