@@ -61,6 +61,16 @@ const json = (v) => {
  * invalid, the object is inert and the reasons went to `on("error")` and the console.
  */
 export function init(options = {}) {
+  return create(options).ready;
+}
+
+/**
+ * Like `init`, but returns the API object at once (its `ready` promise settles as `init`'s does),
+ * so that `on()` handlers can be attached before the first events. `options.on` (`{event: handler}`)
+ * does the same for `init`. Calls other than `on`/`off` made before `ready` do nothing.
+ */
+export function create(options = {}) {
+  options = options && typeof options === "object" ? options : {};
   const handlers = new Map();
   const undo = [];
   let sdk = null;
@@ -134,6 +144,12 @@ export function init(options = {}) {
     init,
   };
 
+  if (options.on && typeof options.on === "object") {
+    for (const [event, h] of Object.entries(options.on)) {
+      for (const f of Array.isArray(h) ? h : [h]) api.on(event, f);
+    }
+  }
+
   const start = async () => {
     let text = options.bundle;
     if (typeof text === "string" && !text.trim().startsWith("{")) {
@@ -151,8 +167,8 @@ export function init(options = {}) {
     try {
       sdk = new Sdk(text, consent, debug, String(options.storage || "local"), dispatch);
     } catch (e) {
-      const report = typeof e === "string" ? JSON.parse(e) : { errors: [] };
-      fail("bundle refused", report.errors);
+      if (typeof e !== "string") throw e;
+      fail("bundle refused", JSON.parse(e).errors);
       return;
     }
     hookPage(sdk, undo);
@@ -165,7 +181,7 @@ export function init(options = {}) {
       return api;
     },
   );
-  return api.ready;
+  return api;
 }
 
 /** Watches `dataLayer` (entries already there and later pushes) and single-page navigation. */

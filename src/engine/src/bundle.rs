@@ -640,7 +640,7 @@ impl Ck {
                         }
                         None => {
                             let hint = closest(root, &roots).map_or(String::new(), |h| [" (did you mean \"", h, "\"?)"].concat());
-                            self.warn(&at, [&q(k), " is not a context field", &hint, "; it is never set unless the page sets it"].concat());
+                            self.warn(&at, [&q(k), " is not a context field", &hint, "; site attributes are read as custom.<name>"].concat());
                         }
                     }
                 }

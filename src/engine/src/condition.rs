@@ -114,7 +114,7 @@ struct Seg {
 impl Seg {
     fn find<'a>(&self, m: &'a [(String, Value)]) -> Option<&'a Value> {
         let key = self.key.as_bytes();
-        let is = |k: &String| k.len() == key.len() && k.as_bytes().first() == key.first() && k.as_bytes() == key;
+        let is = |k: &String| same(k.as_bytes(), key);
         let h = self.hint.get() as usize;
         if let Some((k, v)) = m.get(h) {
             if is(k) {
@@ -127,23 +127,12 @@ impl Seg {
     }
 }
 
-/// A compiled `evalConditionValue` condition.
-#[derive(Clone, Debug)]
-enum Test {
-    /// `String(x) === s`
-    Str(Box<str>),
-    /// `String(x).toLowerCase() === s` (s already lowered; `$alli` elements)
-    StrI(Box<str>),
-    /// `x * 1 === n`
-    Num(f64),
-    /// `x !== null && !!x === b`
-    Bool(bool),
-    /// `x === null`
-    Null,
-    /// `JSON.stringify(x) === JSON.stringify(v)`
-    Json(Box<Value>),
-    /// Every operator holds.
-    Ops(Box<[Op]>),
+/// A compiled `evalConditionValue` condition: every one of its tests holds (a plain value is one
+/// test, an operator object one per operator, in order).
+type Test = Box<[Op]>;
+
+fn holds(t: &[Op], v: V) -> bool {
+    t.iter().all(|o| o.eval(v))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -175,15 +164,27 @@ struct Prim {
 
 #[derive(Clone, Debug)]
 enum Op {
+    /// `String(x) === s`
+    Str(Box<str>),
+    /// `String(x).toLowerCase() === s` (s already lowered; `$alli` elements)
+    StrI(Box<str>),
+    /// `x * 1 === n`
+    Num(f64),
+    /// `x !== null && !!x === b`
+    Bool(bool),
+    /// `x === null`
+    Null,
+    /// `JSON.stringify(x) === JSON.stringify(v)`
+    Json(Box<Value>),
     Eq(Lit),
     Ne(Lit),
     Rel(Rel, Prim),
     Exists(bool),
     /// Set membership (an array attribute intersects); `ci` compares strings lowered; `neg` for `$nin`.
     In { set: Box<[Lit]>, ci: bool, neg: bool },
-    Not(Box<Test>),
-    Size(Box<Test>),
-    ElemTest(Box<Test>),
+    Not(Test),
+    Size(Test),
+    ElemTest(Test),
     ElemCond(Box<Condition>),
     All(Box<[Test]>),
     Regex(Matcher),
@@ -289,7 +290,7 @@ impl Condition {
 impl Clause {
     fn eval(&self, ctx: &Value) -> bool {
         match self {
-            Clause::Path(p, t, _) => t.eval(p.get(ctx).unwrap_or(V::Null)),
+            Clause::Path(p, t, _) => holds(t, p.get(ctx).unwrap_or(V::Null)),
             Clause::Or(s) => s.is_empty() || s.iter().any(|c| c.eval(ctx)),
             Clause::Nor(s) => !(s.is_empty() || s.iter().any(|c| c.eval(ctx))),
             Clause::And(s) => s.iter().all(|c| c.eval(ctx)),
@@ -310,7 +311,7 @@ impl Clause {
                 }
                 s.push_str(", needs ");
                 match (t, src) {
-                    (Test::Ops(ops), Value::Obj(m)) => {
+                    (ops, Value::Obj(m)) if is_operator_object(src) => {
                         let v = seen.unwrap_or(V::Null);
                         let i = ops.iter().position(|o| !o.eval(v)).unwrap_or(0);
                         if let Some((k, a)) = m.get(i) {
@@ -352,45 +353,42 @@ impl Path {
 
     /// GrowthBook's `getPath`; `None` when missing.
     fn get<'a>(&self, root: &'a Value) -> Option<V<'a>> {
-        let mut cur = view(root);
-        for s in self.segs.iter() {
+        let mut cur = root;
+        let last = self.segs.len().saturating_sub(1);
+        for (i, s) in self.segs.iter().enumerate() {
             cur = match cur {
-                V::Obj(m) => view(s.find(m)?),
-                V::Arr(a) => match s.idx {
-                    Some(i) => view(a.get(i)?),
-                    None if &*s.key == "length" => V::Num(a.len() as f64),
+                Value::Obj(m) => s.find(m)?,
+                Value::Arr(a) => match s.idx {
+                    Some(i) => a.get(i)?,
+                    // A number has no members, so `length` can only end a path.
+                    None if &*s.key == "length" && i == last => return Some(V::Num(a.len() as f64)),
                     None => return None,
                 },
                 _ => return None,
             };
         }
-        Some(cur)
-    }
-}
-
-impl Test {
-    fn eval(&self, v: V) -> bool {
-        match self {
-            Test::Str(e) => match v {
-                V::Str(s) => **e == *s,
-                _ => cmp_with(e, |w| js_string(v, w)) == Ordering::Equal,
-            },
-            Test::StrI(e) => cmp_with(e, |w| js_string(v, &mut Lower(w))) == Ordering::Equal,
-            Test::Num(n) => to_number(v) == *n,
-            Test::Bool(b) => !matches!(v, V::Null) && truthy(v) == *b,
-            Test::Null => matches!(v, V::Null),
-            Test::Json(e) => eq_json(v, e),
-            Test::Ops(ops) => ops.iter().all(|o| o.eval(v)),
-        }
+        Some(view(cur))
     }
 }
 
 impl Op {
     fn eval(&self, v: V) -> bool {
         match self {
+            Op::Str(e) => match v {
+                V::Str(s) => same(e.as_bytes(), s.as_bytes()),
+                _ => cmp_with(e, |w| js_string(v, w)) == Ordering::Equal,
+            },
+            Op::StrI(e) => cmp_with(e, |w| js_string(v, &mut Lower(w))) == Ordering::Equal,
+            Op::Num(n) => to_number(v) == *n,
+            Op::Bool(b) => !matches!(v, V::Null) && truthy(v) == *b,
+            Op::Null => matches!(v, V::Null),
+            Op::Json(e) => eq_json(v, e),
             Op::Eq(l) => l.eq(v, false),
             Op::Ne(l) => !l.eq(v, false),
-            Op::Rel(r, p) => rel(v, p, *r),
+            Op::Rel(r, p) => match v {
+                V::Num(x) => r.num(x, p.n),
+                _ => rel(v, p, *r),
+            },
             Op::Exists(b) => matches!(v, V::Null) != *b,
             Op::In { set, ci, neg } => {
                 let has = |x: V| set.iter().any(|l| l.eq(x, *ci));
@@ -400,11 +398,11 @@ impl Op {
                 };
                 found != *neg
             }
-            Op::Not(t) => !t.eval(v),
-            Op::Size(t) => matches!(v, V::Arr(a) if t.eval(V::Num(a.len() as f64))),
-            Op::ElemTest(t) => matches!(v, V::Arr(a) if a.iter().any(|x| truthy(view(x)) && t.eval(view(x)))),
+            Op::Not(t) => !holds(t, v),
+            Op::Size(t) => matches!(v, V::Arr(a) if holds(t, V::Num(a.len() as f64))),
+            Op::ElemTest(t) => matches!(v, V::Arr(a) if a.iter().any(|x| truthy(view(x)) && holds(t, view(x)))),
             Op::ElemCond(c) => matches!(v, V::Arr(a) if a.iter().any(|x| truthy(view(x)) && c.eval(x))),
-            Op::All(ts) => matches!(v, V::Arr(a) if ts.iter().all(|t| a.iter().any(|x| t.eval(view(x))))),
+            Op::All(ts) => matches!(v, V::Arr(a) if ts.iter().all(|t| a.iter().any(|x| holds(t, view(x))))),
             Op::Regex(m) => match v {
                 V::Str(s) => m.is_match(s),
                 V::Arr(_) => m.is_match(&js_text(v)),
@@ -427,13 +425,25 @@ impl Lit {
             (Lit::Bool(a), V::Bool(b)) => *a == b,
             (Lit::Num(a), V::Num(b)) => *a == b,
             (Lit::Str(a), V::Str(b)) if ci => eq_lower(b, a),
-            (Lit::Str(a), V::Str(b)) => **a == *b,
+            (Lit::Str(a), V::Str(b)) => same(a.as_bytes(), b.as_bytes()),
             _ => false,
         }
     }
 }
 
 impl Rel {
+    /// `x < n` and so on (false with NaN, as in JavaScript).
+    fn num(self, x: f64, n: f64) -> bool {
+        match self {
+            Rel::Lt => x < n,
+            Rel::Lte => x <= n,
+            Rel::Gt => x > n,
+            Rel::Gte => x >= n,
+            Rel::Eq => x == n,
+            Rel::Ne => x != n,
+        }
+    }
+
     fn holds(self, o: Option<Ordering>) -> bool {
         let Some(o) = o else { return false };
         match self {
@@ -449,7 +459,7 @@ impl Rel {
 
 /// JavaScript's `a < b` family: two strings compare by UTF-16 code units, anything else by number.
 fn rel(v: V, p: &Prim, r: Rel) -> bool {
-    let num = |x: f64| r.holds(x.partial_cmp(&p.n));
+    let num = |x: f64| r.num(x, p.n);
     let text = |s: &str| match &p.s {
         Some(e) => r.holds(Some(cmp16(s, e))),
         None => r.holds(str_to_number(s).partial_cmp(&p.n)),
@@ -608,13 +618,13 @@ impl Cx<'_> {
     }
 
     fn test(&mut self, v: &Value, path: &str, ci: bool) -> Test {
-        match v {
-            Value::Str(s) if ci => Test::StrI(lower(s).into()),
-            Value::Str(s) => Test::Str(s.as_str().into()),
-            Value::Num(n) => Test::Num(*n),
-            Value::Bool(b) => Test::Bool(*b),
-            Value::Null => Test::Null,
-            Value::Obj(m) if is_operator_object(v) => Test::Ops(m.iter().map(|(k, a)| self.op(k, a, path)).collect()),
+        let one = match v {
+            Value::Str(s) if ci => Op::StrI(lower(s).into()),
+            Value::Str(s) => Op::Str(s.as_str().into()),
+            Value::Num(n) => Op::Num(*n),
+            Value::Bool(b) => Op::Bool(*b),
+            Value::Null => Op::Null,
+            Value::Obj(m) if is_operator_object(v) => return m.iter().map(|(k, a)| self.op(k, a, path)).collect(),
             Value::Obj(m) => {
                 if m.iter().any(|(k, _)| k.starts_with('$')) {
                     self.problems.push(Problem::warning(
@@ -622,10 +632,11 @@ impl Cx<'_> {
                         "mixes operators and plain keys, so it is compared as a whole object",
                     ));
                 }
-                Test::Json(Box::new(v.clone()))
+                Op::Json(Box::new(v.clone()))
             }
-            Value::Arr(_) => Test::Json(Box::new(v.clone())),
-        }
+            Value::Arr(_) => Op::Json(Box::new(v.clone())),
+        };
+        Box::new([one])
     }
 
     fn op(&mut self, name: &str, a: &Value, path: &str) -> Op {
@@ -693,17 +704,17 @@ impl Cx<'_> {
                     None => Op::False,
                 }
             }
-            "$not" => Op::Not(Box::new(self.test(a, &join(path, name), false))),
+            "$not" => Op::Not(self.test(a, &join(path, name), false)),
             "$size" => {
                 if !matches!(a, Value::Num(_) | Value::Obj(_)) {
                     return needs(self, "a number or an operator object");
                 }
-                Op::Size(Box::new(self.test(a, &join(path, name), false)))
+                Op::Size(self.test(a, &join(path, name), false))
             }
             "$elemMatch" => {
                 let at = join(path, name);
                 if is_operator_object(a) {
-                    Op::ElemTest(Box::new(self.test(a, &at, false)))
+                    Op::ElemTest(self.test(a, &at, false))
                 } else {
                     Op::ElemCond(Box::new(self.cond(a, &at)))
                 }
@@ -979,6 +990,32 @@ fn v_json(v: V, out: &mut String) {
         V::Str(s) => write_str(s, out),
         V::Arr(a) => Value::Arr(a.to_vec()).write_json(out),
         V::Obj(m) => Value::Obj(m.to_vec()).write_json(out),
+    }
+}
+
+/// Byte equality, without a call to `memcmp` for the short strings that keys and values are.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    fn w4(s: &[u8], i: usize) -> u32 {
+        let mut x = [0; 4];
+        x.copy_from_slice(&s[i..i + 4]);
+        u32::from_ne_bytes(x)
+    }
+    fn w8(s: &[u8], i: usize) -> u64 {
+        let mut x = [0; 8];
+        x.copy_from_slice(&s[i..i + 8]);
+        u64::from_ne_bytes(x)
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        _ => a == b,
     }
 }
 

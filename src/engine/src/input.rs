@@ -257,7 +257,7 @@ impl Input {
             _ => props,
         };
         let mut items: Vec<Item> = p.get("items").and_then(Value::as_array).unwrap_or(&[]).iter().map(Item::from_value).collect();
-        if items.is_empty() && ["id", "item_id", "name", "item_name", "price"].iter().any(|k| p.get(k).is_some()) {
+        if items.is_empty() && ["id", "item_id", "name", "item_name", "price", "quantity"].iter().any(|k| p.get(k).is_some()) {
             items.push(Item::from_value(p));
         }
         let currency = p.get("currency").and_then(Value::as_str).filter(|c| !c.is_empty()).map(str::to_string);

@@ -21,11 +21,62 @@
 
 /// Elements kept (sorted).
 pub const ALLOWED: &[&str] = &[
-    "a", "abbr", "article", "aside", "b", "blockquote", "br", "button", "caption", "code", "dd",
-    "del", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
-    "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "mark", "nav", "ol", "p", "picture",
-    "pre", "q", "s", "section", "small", "source", "span", "strong", "sub", "sup", "table", "tbody",
-    "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "b",
+    "blockquote",
+    "br",
+    "button",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "nav",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "section",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 ];
 /// Raw-text elements: their content is never markup, so it ends only at the matching end tag.
 const RAW: &[&str] =
@@ -322,10 +373,30 @@ pub(crate) fn escape_into(s: &str, out: &mut String, keep_refs: bool, all: bool)
 
 /// Named references that can matter in a URL or a style (`&colon;`, `&Tab;`...), decoded.
 const NAMED: &[(&str, char)] = &[
-    ("amp", '&'), ("lt", '<'), ("gt", '>'), ("quot", '"'), ("apos", '\''), ("nbsp", '\u{a0}'),
-    ("colon", ':'), ("tab", '\t'), ("newline", '\n'), ("lpar", '('), ("rpar", ')'), ("sol", '/'),
-    ("bsol", '\\'), ("semi", ';'), ("comma", ','), ("period", '.'), ("excl", '!'), ("equals", '='),
-    ("num", '#'), ("percnt", '%'), ("quest", '?'), ("commat", '@'), ("grave", '`'), ("ast", '*'),
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("nbsp", '\u{a0}'),
+    ("colon", ':'),
+    ("tab", '\t'),
+    ("newline", '\n'),
+    ("lpar", '('),
+    ("rpar", ')'),
+    ("sol", '/'),
+    ("bsol", '\\'),
+    ("semi", ';'),
+    ("comma", ','),
+    ("period", '.'),
+    ("excl", '!'),
+    ("equals", '='),
+    ("num", '#'),
+    ("percnt", '%'),
+    ("quest", '?'),
+    ("commat", '@'),
+    ("grave", '`'),
+    ("ast", '*'),
 ];
 
 /// Decodes numeric character references (`;` optional, as browsers accept) and the named ones
@@ -379,7 +450,9 @@ pub fn safe_image_url(url: &str) -> Option<String> {
 
 /// Whitespace, control and invisible (zero-width, BOM, soft hyphen) characters.
 fn invisible(c: char) -> bool {
-    c.is_whitespace() || c.is_control() || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
 }
 
 /// `s` entity-decoded until nothing changes, without invisible characters, lowercased; `None`
@@ -406,9 +479,9 @@ fn check_url(url: &str, image: bool) -> Option<String> {
             matches!(scheme, "http" | "https" | "mailto" | "tel")
                 || (image
                     && scheme == "data"
-                    && ["image/png", "image/gif", "image/jpeg", "image/webp"].iter().any(|t| {
-                        rest.strip_prefix(t).is_some_and(|r| r.starts_with([';', ',']))
-                    }))
+                    && ["image/png", "image/gif", "image/jpeg", "image/webp"]
+                        .iter()
+                        .any(|t| rest.strip_prefix(t).is_some_and(|r| r.starts_with([';', ',']))))
         }
         _ => true,
     };
@@ -432,7 +505,8 @@ pub fn is_safe_style(css: &str) -> bool {
         r = r[p + 2..].find("*/").map_or("", |e| &r[p + e + 4..]);
     }
     k.push_str(r);
-    if ["\\", "<", "expression", "javascript", "vbscript", "binding", "behavior", "@import"].iter().any(|w| k.contains(w)) {
+    let bad = ["\\", "<", "expression", "javascript", "vbscript", "binding", "behavior", "@import"];
+    if bad.iter().any(|w| k.contains(w) || d.contains(w)) {
         return false;
     }
     k.split("url(").skip(1).all(|u| {

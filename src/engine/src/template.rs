@@ -98,7 +98,8 @@ fn render(t: &str, ctx: &Value, mode: Mode) -> String {
                     if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
                         out.push(b as char);
                     } else {
-                        out.push_str(&format!("%{b:02X}"));
+                        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                        out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
                     }
                 }
             }
@@ -139,8 +140,8 @@ fn render_attr(name: &str, value: &str, ctx: &Value) -> Option<String> {
         "style" => Some(render_text(value, ctx)).filter(|v| is_safe_style(v)),
         "src" | "poster" => render_url(value, ctx, true),
         "srcset" => Some(render_text(value, ctx)).filter(|v| is_safe_srcset(v)),
-        "href" | "action" | "xlink:href" | "data" | "background" | "cite" | "ping" | "xml:base" | "values"
-        | "from" | "to" | "by" => render_url(value, ctx, false),
+        "href" | "action" | "xlink:href" | "data" | "background" | "cite" | "ping" | "xml:base" | "values" | "from"
+        | "to" | "by" => render_url(value, ctx, false),
         _ => Some(render_text(value, ctx)),
     }
 }

@@ -16,10 +16,62 @@ fn payloads() -> Vec<&'static str> {
 // ---------------------------------------------------------------- the independent checker
 
 const KEPT: &[&str] = &[
-    "a", "abbr", "article", "aside", "b", "blockquote", "br", "button", "caption", "code", "dd", "del", "div", "dl",
-    "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img",
-    "ins", "kbd", "li", "mark", "nav", "ol", "p", "picture", "pre", "q", "s", "section", "small", "source", "span",
-    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "b",
+    "blockquote",
+    "br",
+    "button",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "nav",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "section",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 ];
 const VOID: &[&str] = &["br", "hr", "img", "source"];
 const URL_ATTRS: &[&str] =
@@ -47,9 +99,23 @@ fn decode(s: &str) -> String {
                     continue;
                 }
             }
-            let named = [("amp;", '&'), ("lt;", '<'), ("gt;", '>'), ("quot;", '"'), ("apos;", '\''), ("colon;", ':'),
-                ("tab;", '\t'), ("newline;", '\n'), ("lpar;", '('), ("rpar;", ')'), ("sol;", '/'), ("bsol;", '\\')];
-            if let Some((k, c)) = named.iter().find(|(k, _)| rest.get(..k.len()).is_some_and(|r| r.eq_ignore_ascii_case(k))) {
+            let named = [
+                ("amp;", '&'),
+                ("lt;", '<'),
+                ("gt;", '>'),
+                ("quot;", '"'),
+                ("apos;", '\''),
+                ("colon;", ':'),
+                ("tab;", '\t'),
+                ("newline;", '\n'),
+                ("lpar;", '('),
+                ("rpar;", ')'),
+                ("sol;", '/'),
+                ("bsol;", '\\'),
+            ];
+            if let Some((k, c)) =
+                named.iter().find(|(k, _)| rest.get(..k.len()).is_some_and(|r| r.eq_ignore_ascii_case(k)))
+            {
                 out.push(*c);
                 rest = &rest[k.len()..];
                 continue;
@@ -69,7 +135,11 @@ fn decode(s: &str) -> String {
 fn squash(s: &str) -> String {
     decode(s)
         .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'))
+        .filter(|c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -94,9 +164,29 @@ fn dangerous_style(v: &str) -> bool {
 /// plain substring checks.
 fn check_html(out: &str) -> Result<(), String> {
     let low = out.to_ascii_lowercase();
-    for bad in ["<script", "<iframe", "<object", "<embed", "<svg", "<math", "<style", "<base", "<meta", "<form",
-        "<link", "<!", "<?", "<noscript", "<template", "<textarea", "<xmp", "<title", "<input", "<body", "<frame"]
-    {
+    for bad in [
+        "<script",
+        "<iframe",
+        "<object",
+        "<embed",
+        "<svg",
+        "<math",
+        "<style",
+        "<base",
+        "<meta",
+        "<form",
+        "<link",
+        "<!",
+        "<?",
+        "<noscript",
+        "<template",
+        "<textarea",
+        "<xmp",
+        "<title",
+        "<input",
+        "<body",
+        "<frame",
+    ] {
         if low.contains(bad) {
             return Err(format!("contains {bad}"));
         }
@@ -129,7 +219,9 @@ fn check_html(out: &str) -> Result<(), String> {
             let close = attrs[eq + 2..].find('"').ok_or("unterminated value")? + eq + 2;
             let v = &attrs[eq + 2..close];
             attrs = attrs[close + 1..].strip_prefix(' ').unwrap_or(&attrs[close + 1..]);
-            if an.is_empty() || !an.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-_.:".contains(&c)) {
+            if an.is_empty()
+                || !an.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-_.:".contains(&c))
+            {
                 return Err(format!("bad attribute name {an:?}"));
             }
             if v.contains(['<', '>']) {
@@ -143,7 +235,9 @@ fn check_html(out: &str) -> Result<(), String> {
                 return Err(format!("attribute {an} not allowed"));
             }
             let image = name == "img" || name == "source";
-            if URL_ATTRS.contains(&an) && (dangerous_url(v, image) || an == "srcset" && v.split(',').any(|p| dangerous_url(p, image))) {
+            if URL_ATTRS.contains(&an)
+                && (dangerous_url(v, image) || an == "srcset" && v.split(',').any(|p| dangerous_url(p, image)))
+            {
                 return Err(format!("unsafe URL {an}={v:?}"));
             }
             if an == "style" && dangerous_style(v) {
@@ -217,7 +311,8 @@ fn ctx_with(q: &str) -> Value {
 fn plain(q: &str) -> String {
     q.chars()
         .filter(|&c| {
-            !(c.is_control() && c != '\n' && c != '\t' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+            !(c.is_control() && c != '\n' && c != '\t'
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
         })
         .collect()
 }
@@ -347,7 +442,10 @@ fn every_payload_in_every_field_is_inert() {
         let out = render_actions(&actions, &ctx);
         check_rendered(&out, p);
         // Text fields hold the value exactly; the URL-encoded one is encoded.
-        assert_eq!(out[0], Action::Replace { selector: "#t".into(), content: format!("You searched {}", plain(p)), html: false });
+        assert_eq!(
+            out[0],
+            Action::Replace { selector: "#t".into(), content: format!("You searched {}", plain(p)), html: false }
+        );
         // The payload as the template itself (a bundle author's mistake) is sanitized too.
         assert_safe_html(&render_html(p, &ctx), p);
         assert_eq!(render_text(p, &Value::Null), without_placeholders(p));
@@ -395,7 +493,12 @@ fn unsafe_attribute_actions_are_dropped() {
     ] {
         assert_eq!(render_actions(std::slice::from_ref(&a), &ctx), vec![], "{a:?} kept");
     }
-    let ok = [attr("href", "/cart"), attr("style", "color: red"), attr("src", "data:image/png;base64,AAAA"), attr("title", "{{search.query}}")];
+    let ok = [
+        attr("href", "/cart"),
+        attr("style", "color: red"),
+        attr("src", "data:image/png;base64,AAAA"),
+        attr("title", "{{search.query}}"),
+    ];
     let out = render_actions(&ok, &ctx);
     assert_eq!(out.len(), 4);
     assert_eq!(out[3], attr("title", "javascript:alert(1)"));
@@ -496,7 +599,10 @@ fn allowed_markup_survives_intact() {
 #[test]
 fn sanitizer_rewrites() {
     let cases = [
-        ("<a href=\"/x\" target=\"_blank\">x</a>", "<a href=\"/x\" target=\"_blank\" rel=\"noopener noreferrer\">x</a>"),
+        (
+            "<a href=\"/x\" target=\"_blank\">x</a>",
+            "<a href=\"/x\" target=\"_blank\" rel=\"noopener noreferrer\">x</a>",
+        ),
         ("<a target=_blank rel=nofollow>x</a>", "<a target=\"_blank\" rel=\"nofollow noopener noreferrer\">x</a>"),
         ("<p><b>x", "<p><b>x</b></p>"),
         ("</b>x</p>", "x"),
@@ -564,7 +670,10 @@ fn template_values() {
     assert_eq!(escape_html("<a href='x' title=\"`\">&"), "&lt;a href=&#39;x&#39; title=&quot;&#96;&quot;&gt;&amp;");
     let a = [Action::Attr { selector: "a".into(), name: "href".into(), value: "/search?q={{search.query}}".into() }];
     let out = render_actions(&a, &ctx);
-    assert_eq!(out, vec![Action::Attr { selector: "a".into(), name: "href".into(), value: "/search?q=a%20b%26c%2Fd".into() }]);
+    assert_eq!(
+        out,
+        vec![Action::Attr { selector: "a".into(), name: "href".into(), value: "/search?q=a%20b%26c%2Fd".into() }]
+    );
     // A value is never rendered again.
     let ctx = ctx_with("{{search.query}}");
     assert_eq!(render_text("{{search.query}}", &ctx), "{{search.query}}");
@@ -595,14 +704,49 @@ impl XorShift {
 }
 
 const SPICE: &[char] = &[
-    '<', '>', '"', '\'', '=', '/', '!', '-', '?', '&', '#', ';', ':', ' ', '\t', '\n', '\r', '\0', '`', 'a', 'x',
-    's', 'S', 'j', 'o', 'n', 'ả', '\u{202e}', '\u{feff}', '{', '}', '|', '(', ')', '\\', '*',
+    '<', '>', '"', '\'', '=', '/', '!', '-', '?', '&', '#', ';', ':', ' ', '\t', '\n', '\r', '\0', '`', 'a', 'x', 's',
+    'S', 'j', 'o', 'n', 'ả', '\u{202e}', '\u{feff}', '{', '}', '|', '(', ')', '\\', '*',
 ];
 const WORDS: &[&str] = &[
-    "<script>", "</script>", "<style>", "</style", "<!--", "-->", "--!>", "<![CDATA[", "]]>", "<svg>", "</svg>", "<math>",
-    "javascript:", "&#106;", "&#x09;", "&colon;", "onerror=", " href=", " src=", " style=", "expression(", "url(",
-    "<img", "<a", "</a>", "<p>", "<noscript>", "<textarea>", "<plaintext>", "<form>", "</form>", "{{search.query}}",
-    "<template>", "data:image/png,", "data:text/html,", "\"", "'", "<table>", "<select>",
+    "<script>",
+    "</script>",
+    "<style>",
+    "</style",
+    "<!--",
+    "-->",
+    "--!>",
+    "<![CDATA[",
+    "]]>",
+    "<svg>",
+    "</svg>",
+    "<math>",
+    "javascript:",
+    "&#106;",
+    "&#x09;",
+    "&colon;",
+    "onerror=",
+    " href=",
+    " src=",
+    " style=",
+    "expression(",
+    "url(",
+    "<img",
+    "<a",
+    "</a>",
+    "<p>",
+    "<noscript>",
+    "<textarea>",
+    "<plaintext>",
+    "<form>",
+    "</form>",
+    "{{search.query}}",
+    "<template>",
+    "data:image/png,",
+    "data:text/html,",
+    "\"",
+    "'",
+    "<table>",
+    "<select>",
 ];
 
 fn mutate(rng: &mut XorShift, corpus: &[&str]) -> String {
@@ -629,7 +773,9 @@ fn mutate(rng: &mut XorShift, corpus: &[&str]) -> String {
                 s.splice(at..at, w);
             }
             4 if at < s.len() => s[at] = SPICE[rng.below(SPICE.len())],
-            5 if at < s.len() => s[at] = if s[at].is_ascii_lowercase() { s[at].to_ascii_uppercase() } else { s[at].to_ascii_lowercase() },
+            5 if at < s.len() => {
+                s[at] = if s[at].is_ascii_lowercase() { s[at].to_ascii_uppercase() } else { s[at].to_ascii_lowercase() }
+            }
             _ => s.truncate(at),
         }
     }
