@@ -151,6 +151,8 @@ export function create(options = {}) {
   }
 
   const start = async () => {
+    const loading = load(options.wasmUrl); // compile the wasm while the bundle downloads
+    loading.catch(() => {}); // awaited below; no unhandled rejection meanwhile
     let text = options.bundle;
     if (typeof text === "string" && !text.trim().startsWith("{")) {
       const res = await fetch(text, { credentials: "same-origin" });
@@ -160,7 +162,7 @@ export function create(options = {}) {
       text = JSON.stringify(text);
     }
     if (typeof text !== "string") throw new Error("no bundle: pass init({bundle}) or data-bundle");
-    await load(options.wasmUrl);
+    await loading;
     if (typeof document === "undefined") throw new Error("no DOM here: only validate() and evaluate() work");
     const consent = options.consent === true || options.consent === "granted" ? 1
       : options.consent === false || options.consent === "pending" ? 0 : -1;

@@ -1,13 +1,24 @@
-// moments-sdk for browsers and bundlers (Vite, webpack, Rollup, esbuild). The wasm is a separate
-// asset referenced with `new URL(..., import.meta.url)`, which bundlers copy and fingerprint.
-import { init as start, load, validate, evaluate } from "./api.js";
+// moments-sdk for browsers and bundlers (Vite, webpack, Rollup, esbuild, Parcel). The wasm is a
+// separate asset referenced with `new URL(..., import.meta.url)`, which bundlers copy and
+// fingerprint. Importing this module does nothing by itself (no globals, no network, no DOM), so it
+// is safe to import during server-side rendering; `init()` starts the SDK in a browser.
+import { init as start, create as make, load as loadWasm, validate, evaluate } from "./api.js";
 
-/**
- * Starts Moments on this page. See index.d.ts for the options.
- * @returns {Promise<import("./index").Moments>}
- */
+const wasmUrl = () => new URL("./moments_wasm_bg.wasm", import.meta.url);
+
+/** Starts Moments on this page (see index.d.ts). Never rejects. */
 export function init(options = {}) {
-  return start({ wasmUrl: new URL("./moments_wasm_bg.wasm", import.meta.url), ...options });
+  return start({ wasmUrl: wasmUrl(), ...options });
 }
 
-export { load, validate, evaluate };
+/** Like `init`, but returns the API object synchronously (see index.d.ts). */
+export function create(options = {}) {
+  return make({ wasmUrl: wasmUrl(), ...options });
+}
+
+/** Loads and compiles the wasm (once) so that `validate()`/`evaluate()` work before `init()`. */
+export function load(url) {
+  return loadWasm(url || wasmUrl());
+}
+
+export { validate, evaluate };

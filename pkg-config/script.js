@@ -1,45 +1,153 @@
-// The script-tag entry: <script src="/moments/moments.js" data-bundle="/moments/bundle.json" async>.
-// Defines window.Moments, replays calls queued before it loaded (window.Moments = [] + push), and
-// loads the wasm from beside this file (so any path or CDN works). Loads once per page.
-import { init, validate, evaluate } from "./api.js";
+// The script-tag entry, built into dist/script/moments.js (one classic script, no eval, no inline
+// code, so it runs under a strict Content-Security-Policy):
+//
+//   <script src="/moments/moments.js" data-bundle="/moments/bundle.json" async></script>
+//
+// - Defines `window.Moments`: the same API as the npm module, usable at once.
+// - Replays calls queued before it loaded, in order:
+//     window.Moments = window.Moments || []; Moments.push(["track", "add_to_cart", {value: 25}]);
+//   `on`/`off` entries are attached before the SDK starts, so they see `ready`, `error` and the first
+//   decisions; every other call runs, in the order given, once the SDK is ready.
+//   `Moments.push(function (m) { ... })` runs the function with the API when it is ready.
+// - Loads `moments.wasm` from beside this file (resolved from the script's own URL, so any path or
+//   CDN works), with streaming compilation where the server sends `application/wasm`.
+// - Attributes: data-bundle (URL, relative to the page), data-consent (granted | pending),
+//   data-debug (present = console logs and overlay), data-storage (local | session | memory).
+//   A `nonce` on the tag is handed to the SDK for any <style> it injects.
+// - Loads once per page, however many times the tag appears. Never throws into the page.
+import { create, validate, evaluate } from "./api.js";
 
 (function () {
   const w = window;
   const prev = w.Moments;
-  if (prev && prev.__moments) return; // the tag appeared twice
-  const script = document.currentScript ||
-    [...document.querySelectorAll("script[src]")].find((s) => /moments(\.min)?\.js(\?|#|$)/.test(s.src));
-  const src = (script && script.src) || location.href;
+  if (prev && prev.__moments) return; // the tag appeared twice (or the SDK is already here)
+  try {
+    boot(w, prev);
+  } catch (e) {
+    try {
+      console.error("[moments] could not start:", e);
+    } catch (_) {
+      /* no console */
+    }
+  }
+})();
+
+function boot(w, prev) {
+  const doc = document;
+  const script = doc.currentScript ||
+    [...doc.querySelectorAll("script[src]")].find((s) => /(^|\/)moments(\.min)?\.js([?#]|$)/.test(s.src));
+  const src = (script && script.src) || doc.baseURI;
   const attr = (n) => (script ? script.getAttribute(n) : null);
-  const params = new URLSearchParams(location.search);
-  const queue = Array.isArray(prev) ? prev.slice() : [];
-  let real = null;
-  const method = (name) => (...args) => {
-    if (real) return real[name](...args);
-    queue.push([name, ...args]);
+  const debugParam = /[?&]moments_debug=1(&|$)/.test(location.search);
+
+  // Calls made before the SDK is ready: the pre-load queue first, then calls on the stub.
+  const queue = Array.isArray(prev) ? prev.filter((c) => typeof c === "function" || (Array.isArray(c) && typeof c[0] === "string")) : [];
+  let sdk = null; // the API object of api.js, once started
+  let ready = false;
+  let draining = false;
+
+  const invoke = (call) => {
+    if (typeof call === "function") return call(api);
+    const [name, ...args] = call;
+    const f = sdk && sdk[name];
+    return typeof f === "function" ? f(...args) : undefined;
   };
-  const api = { __moments: true, validate, evaluate };
-  for (const m of ["track", "set", "consent", "on", "off", "context", "explain", "reset", "destroy", "fire", "debug"]) api[m] = method(m);
-  api.push = (call) => Array.isArray(call) && call.length && method(call[0])(...call.slice(1));
-  api.init = (options) => init(options);
+  const drain = () => {
+    if (draining) return;
+    draining = true;
+    try {
+      while (queue.length) {
+        try {
+          invoke(queue.shift());
+        } catch (e) {
+          /* a queued callback threw: the page's bug, not a reason to stop */
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  };
+  const call = (name) => (...args) => {
+    try {
+      if (sdk && (name === "on" || name === "off")) return sdk[name](...args);
+      if (sdk && ready && !queue.length) return sdk[name](...args);
+      if (name === "context" || name === "explain") return sdk && ready ? sdk[name](...args) : {};
+      queue.push([name, ...args]);
+    } catch (e) {
+      /* never throw into the page */
+    }
+    return undefined;
+  };
+
+  const start = (options) => {
+    if (sdk) return api.ready;
+    const o = Object.assign({ wasmUrl: new URL("moments.wasm", src).href }, options);
+    sdk = create(o);
+    // Handlers first, in the order given, so they see `ready`, `error` and the first decisions.
+    for (let i = 0; i < queue.length; ) {
+      const c = queue[i];
+      if (Array.isArray(c) && (c[0] === "on" || c[0] === "off")) {
+        queue.splice(i, 1);
+        try {
+          invoke(c);
+        } catch (e) {
+          /* ignore */
+        }
+      } else i++;
+    }
+    api.ready = sdk.ready.then(() => {
+      ready = true;
+      drain();
+      return api;
+    });
+    return api.ready;
+  };
+
+  const api = {
+    push(...calls) {
+      for (const c of calls) {
+        if (typeof c === "function") {
+          if (ready && !queue.length) {
+            try {
+              c(api);
+            } catch (e) {
+              /* the page's bug */
+            }
+          } else queue.push(c);
+        } else if (Array.isArray(c) && typeof c[0] === "string" && typeof api[c[0]] === "function" && c[0] !== "push") {
+          api[c[0]](...c.slice(1));
+        }
+      }
+      return queue.length;
+    },
+    /** Starts the SDK when the tag has no data-bundle; otherwise returns the running SDK's `ready`. */
+    init: (options) => {
+      try {
+        return start(options && typeof options === "object" ? options : {});
+      } catch (e) {
+        return Promise.resolve(api);
+      }
+    },
+    validate,
+    evaluate,
+    ready: undefined,
+  };
+  for (const m of ["track", "set", "consent", "on", "off", "context", "explain", "reset", "destroy", "fire"]) api[m] = call(m);
+  Object.defineProperty(api, "__moments", { value: true });
   w.Moments = api;
 
   const bundle = attr("data-bundle");
+  const debug = !!(script && script.hasAttribute("data-debug")) || debugParam;
   if (!bundle) {
-    console.warn("[moments] no data-bundle on the script tag; call Moments.init({bundle}) yourself");
+    if (debug) console.warn("[moments] no data-bundle on the script tag; call Moments.init({bundle}) yourself");
     return;
   }
-  api.ready = init({
-    bundle: new URL(bundle, location.href).href,
-    consent: attr("data-consent") || undefined,
-    debug: script ? script.hasAttribute("data-debug") || params.get("moments_debug") === "1" : false,
+  const consent = attr("data-consent");
+  start({
+    bundle: new URL(bundle, doc.baseURI).href,
+    consent: consent === "granted" || consent === "pending" ? consent : undefined,
+    debug,
     storage: attr("data-storage") || undefined,
-    wasmUrl: new URL("moments.wasm", src).href,
-  }).then((m) => {
-    real = m;
-    for (const [name, ...args] of queue.splice(0)) {
-      if (typeof real[name] === "function") real[name](...args);
-    }
-    return m;
+    nonce: (script && (script.nonce || script.getAttribute("nonce"))) || undefined,
   });
-})();
+}
