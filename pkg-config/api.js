@@ -99,15 +99,17 @@ export function create(options = {}) {
     if (debug) console.warn("[moments]", message, errors || "");
     dispatch("error", { message, errors: errors || [] });
   };
-  const guard = (f) => (...args) => {
-    if (dead) return undefined;
+  const guard = (f, otherwise) => (...args) => {
+    if (dead) return otherwise && otherwise();
     try {
       return f(...args);
     } catch (e) {
       fail(String((e && e.message) || e));
-      return undefined;
+      return otherwise && otherwise();
     }
   };
+  const noContext = () => ({});
+  const noExplanation = () => ({ rules: [], sensing: {} });
 
   const api = {
     track: guard((name, props) => sdk && sdk.track(String(name), json(props ?? {}))),
@@ -122,8 +124,8 @@ export function create(options = {}) {
       const s = handlers.get(event);
       if (s) s.delete(h);
     }),
-    context: guard(() => (sdk ? JSON.parse(sdk.context()) : {})),
-    explain: guard((ruleId) => (sdk ? JSON.parse(sdk.explain(ruleId == null ? undefined : String(ruleId))) : {})),
+    context: guard(() => (sdk ? JSON.parse(sdk.context()) : noContext()), noContext),
+    explain: guard((ruleId) => (sdk ? JSON.parse(sdk.explain(ruleId == null ? undefined : String(ruleId))) : noExplanation()), noExplanation),
     fire: guard((signal) => sdk && sdk.fire(String(signal))),
     reset: guard(() => sdk && sdk.reset()),
     destroy: guard(() => {

@@ -3,16 +3,31 @@
 // CI. init() resolves to an inert object with an `error` event. Importing this module has no side
 // effects and never throws, so server-side rendering can import the package freely.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { initSync } from "./moments_wasm.js";
 import * as api from "./api.js";
 
 let state = 0; // 0 not tried, 1 loaded, -1 failed
 let why = "";
 
+// The wasm beside this file; when a server bundle inlined this module (Vite's ssr.noExternal,
+// webpack), the installed package's copy.
+function wasmBytes() {
+  try {
+    return readFileSync(new URL("./moments_wasm_bg.wasm", import.meta.url));
+  } catch (e) {
+    try {
+      return readFileSync(createRequire(import.meta.url).resolve("moments-sdk/moments_wasm_bg.wasm"));
+    } catch (_) {
+      throw e;
+    }
+  }
+}
+
 function ensure() {
   if (state === 0) {
     try {
-      initSync({ module: readFileSync(new URL("./moments_wasm_bg.wasm", import.meta.url)) });
+      initSync({ module: wasmBytes() });
       api.markLoaded();
       state = 1;
     } catch (e) {

@@ -69,9 +69,14 @@ function boot(w, prev) {
   };
   const call = (name) => (...args) => {
     try {
+      // Handlers attach at once (so they see `ready`); reads answer from what is there now.
       if (sdk && (name === "on" || name === "off")) return sdk[name](...args);
+      if (name === "context" || name === "explain") {
+        if (sdk && ready) return sdk[name](...args);
+        return name === "context" ? {} : { rules: [], sensing: {} };
+      }
+      // Everything else keeps its place in line behind the queued calls.
       if (sdk && ready && !queue.length) return sdk[name](...args);
-      if (name === "context" || name === "explain") return sdk && ready ? sdk[name](...args) : {};
       queue.push([name, ...args]);
     } catch (e) {
       /* never throw into the page */

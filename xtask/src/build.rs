@@ -56,6 +56,11 @@ pub fn all() -> Result {
         .arg(format!("--outfile={}", script.join("moments.js").display())));
     let _ = fs::remove_file(root.join("pkg-config/moments_wasm.js"));
     bundled?;
+    // The debug overlay: a separate file that moments.js loads only when debugging is asked for.
+    run(Command::new(bin("esbuild"))
+        .arg(root.join("pkg-config/overlay.js"))
+        .args(["--bundle", "--minify", "--format=iife", "--target=es2019", "--legal-comments=none", "--log-level=warning"])
+        .arg(format!("--outfile={}", script.join("moments-debug.js").display())))?;
     copy(&wasm, &script.join("moments.wasm"))
 }
 

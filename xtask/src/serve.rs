@@ -1,5 +1,6 @@
 //! A small static server for the demo and the end-to-end tests: `www/` at `/`, the script-tag
-//! build at `/moments/`, the npm build at `/npm/`. Serves `.wasm` as `application/wasm` so the
+//! build at `/moments/` (and again at `/cdn/v1/assets/`, to test loading from another path), the
+//! npm build at `/npm/`, `tests/` at `/tests/`. Serves `.wasm` as `application/wasm` so the
 //! browser compiles it while it downloads.
 
 use crate::{root, Result};
@@ -53,7 +54,7 @@ fn mime(path: &Path) -> &'static str {
 fn resolve(url_path: &str) -> Option<PathBuf> {
     let root = root();
     let path = url_path.split(['?', '#']).next().unwrap_or("/");
-    let (base, rest) = if let Some(r) = path.strip_prefix("/moments/") {
+    let (base, rest) = if let Some(r) = path.strip_prefix("/moments/").or_else(|| path.strip_prefix("/cdn/v1/assets/")) {
         (root.join("dist/script"), r)
     } else if let Some(r) = path.strip_prefix("/npm/") {
         (root.join("dist/npm"), r)

@@ -8,14 +8,15 @@ use std::process::ExitCode;
 
 use moments_engine::action::{Action, ButtonTarget, Flow, Prompt};
 use moments_engine::bundle::{self, Bundle};
-use moments_engine::{journey, Effect, Engine, Problem, Severity, Time, Value};
+use moments_engine::journey::{self, StepKind};
+use moments_engine::{Effect, Engine, Problem, Severity, Time, Value};
 
 const HELP: &str = "\
 moments — check, simulate and describe Moments rule bundles
 
 USAGE:
     moments check BUNDLE.json [--json]
-    moments simulate BUNDLE.json JOURNEY.jsonl [--seed N] [--start DATE] [--verbose] [--explain]
+    moments simulate BUNDLE.json JOURNEY.jsonl [--seed N] [--verbose] [--explain]
     moments schema
     moments help [COMMAND]
 
@@ -50,17 +51,19 @@ moments simulate — replay a shopper journey through the engine
 USAGE:
     moments simulate BUNDLE.json JOURNEY.jsonl [OPTIONS]
 
-JOURNEY.jsonl holds one timed observation per line, e.g.
+JOURNEY.jsonl holds one timed observation per line (see tests/journeys/README.md), e.g.
+    {\"at\": 1773136800000, \"offset\": 420}
     {\"t\": 0, \"type\": \"page_view\", \"url\": \"https://shop.example/cart\"}
     {\"t\": 1500, \"type\": \"add_to_cart\", \"value\": 25}
-(`t` in milliseconds, from the journey start or as epoch ms). Each decision, suppression and
-conversion is printed as one JSON line with its time:
+(`t` in milliseconds from the start; the first line may set the start `at` and the UTC offset in
+minutes). The same engine as in the browser replays it, with the journey's clock and the
+once-a-second ticks a visible page sends. Each decision, suppression and conversion is printed as
+one JSON line with its time:
     {\"t\":1500,\"type\":\"decision\",\"rule\":\"exit-offer\",\"variant\":\"shown\",\"signal\":\"exit_intent\"}
 
 OPTIONS:
     --seed N        Randomness for the new shopper's id, which decides holdouts (default 1)
-    --start DATE    Shift a journey with relative times to start at DATE (UTC), e.g. 2026-03-05T10:00
-    --verbose       Also print signals, applied actions and page changes
+    --verbose       Also print signals, applied actions, page changes and reloads
     --explain       After the journey, print why each rule did or did not fire at the last decision
     -h, --help      Print this help
 ";
@@ -186,7 +189,7 @@ fn check(args: &[String]) -> u8 {
             .collect();
         let _ = writeln!(out, "{}", obj(vec![("ok", ok.into()), ("problems", Value::Arr(list))]).to_json());
     } else if let Ok((b, warnings)) = &loaded {
-        let id = if b.id.is_empty() { file.as_str() } else { b.id.as_str() };
+        let id = if !b.id.is_empty() { b.id.as_str() } else if file == "-" { "<stdin>" } else { file.as_str() };
         let _ = writeln!(
             out,
             "ok: {id} — {}, {}, {}",
@@ -202,7 +205,8 @@ fn check(args: &[String]) -> u8 {
         for p in problems {
             let _ = writeln!(out, "{}", problem_line(p));
         }
-        let _ = writeln!(out, "refused: {file} has {}, {}", plural(errors, "error"), plural(problems.len() - errors, "warning"));
+        let name = if file == "-" { "<stdin>" } else { file.as_str() };
+        let _ = writeln!(out, "refused: {name} has {}, {}", plural(errors, "error"), plural(problems.len() - errors, "warning"));
     }
     u8::from(!ok)
 }
@@ -213,17 +217,13 @@ fn obj(members: Vec<(&str, Value)>) -> Value {
 
 fn simulate(args: &[String]) -> u8 {
     let mut files = Vec::new();
-    let (mut seed, mut start, mut verbose, mut explain) = (1u64, None, false, false);
+    let (mut seed, mut verbose, mut explain) = (1u64, false, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--seed" => match it.next().and_then(|s| s.parse().ok()) {
                 Some(n) => seed = n,
                 None => return usage("--seed needs a whole number", HELP_SIMULATE),
-            },
-            "--start" => match it.next().and_then(|s| bundle::parse_local(s)) {
-                Some(ms) => start = Some(ms),
-                None => return usage("--start needs a date like 2026-03-05 or 2026-03-05T10:00", HELP_SIMULATE),
             },
             "--verbose" | "-v" => verbose = true,
             "--explain" => explain = true,
@@ -238,57 +238,60 @@ fn simulate(args: &[String]) -> u8 {
         (Ok(b), Ok(j)) => (b, j),
         (Err(c), _) | (_, Err(c)) => return c,
     };
-    let mut steps = Vec::new();
-    let mut bad = 0;
-    for (n, line) in journey_text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    let journey = match journey::parse(&journey_text) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("{journey_file}: {e}");
+            return 1;
         }
-        match journey::parse_line(line) {
-            Ok((mut t, input)) => {
-                // Relative times (before 1973) shift to --start.
-                if let (Some(s), true) = (start, t.ms < 1e11) {
-                    t.ms += s;
-                }
-                steps.push((t, input));
-            }
-            Err(e) => {
-                eprintln!("{journey_file}:{}: {e}", n + 1);
-                bad += 1;
-            }
-        }
-    }
-    if bad > 0 {
-        eprintln!("moments: {journey_file} has {}", plural(bad, "bad line"));
-        return 1;
-    }
-    let first = steps.first().map_or(Time { ms: start.unwrap_or(0.0), offset_min: 0 }, |(t, _)| *t);
-    let mut engine = match Engine::new(&bundle_text, None, first, seed) {
+    };
+    // Times print as the journey writes them: milliseconds from its start.
+    let base = journey.header.get("at").and_then(Value::as_f64).unwrap_or(journey::EPOCH_MS);
+    let profile = journey.header.get("profile").filter(|p| !p.is_null()).map(Value::to_json);
+    let first = journey.steps.first().map_or(Time { ms: base, offset_min: 0 }, |s| s.time);
+    let start = |profile: Option<&str>, now: Time, quiet: bool| match Engine::new(&bundle_text, profile, now, seed) {
         Ok((e, warnings)) => {
-            for w in &warnings {
+            for w in warnings.iter().filter(|_| !quiet) {
                 eprintln!("{}", problem_line(w));
             }
-            e
+            Some(e)
         }
         Err(problems) => {
             for p in &problems {
                 eprintln!("{}", problem_line(p));
             }
             eprintln!("moments: {bundle_file} is refused");
-            return 1;
+            None
         }
     };
+    let Some(mut engine) = start(profile.as_deref(), first, false) else { return 1 };
     let mut out = std::io::stdout().lock();
-    for (t, input) in &steps {
-        for e in engine.handle(input, *t) {
-            if let Some(v) = effect_json(&e, t.ms, verbose) {
-                let _ = writeln!(out, "{}", v.to_json());
+    let mut last = first;
+    for step in &journey.steps {
+        last = step.time;
+        let t = step.time.ms - base;
+        match &step.kind {
+            StepKind::Input(input) => {
+                for e in engine.handle(input, step.time) {
+                    if let Some(v) = effect_json(&e, t, verbose) {
+                        let _ = writeln!(out, "{}", v.to_json());
+                    }
+                }
             }
+            StepKind::Reload => {
+                // A new page: a new engine from what the last one stored.
+                let stored = engine.profile_json();
+                let Some(e) = start(Some(&stored), step.time, true) else { return 1 };
+                engine = e;
+                if verbose {
+                    let _ = writeln!(out, "{}", obj(vec![("t", t.into()), ("type", "reload".into())]).to_json());
+                }
+            }
+            StepKind::Expect(_) => {}
         }
     }
     if explain {
-        let t = steps.last().map_or(first.ms, |(t, _)| t.ms);
-        let mut v = obj(vec![("t", t.into()), ("type", "explain".into())]);
+        let mut v = obj(vec![("t", (last.ms - base).into()), ("type", "explain".into())]);
         if let Value::Obj(m) = engine.explain(None) {
             for (k, x) in m {
                 v.set(&k, x);

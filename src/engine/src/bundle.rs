@@ -281,7 +281,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// The date of a day since 1970-01-01: (year, month, day).
-pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -592,8 +592,7 @@ impl Ck {
         for (path, name) in &seg_refs {
             if !names.contains(&name.as_str()) {
                 let known = if names.is_empty() { "the bundle defines no segments".to_string() } else { ["segments are: ", &names.join(", ")].concat() };
-                let hint = closest(name, &names).map_or(String::new(), |h| [" (did you mean \"", h, "\"?)"].concat());
-                self.err(path, ["there is no segment named ", &q(name), hint.as_str(), "; ", &known].concat());
+                self.err(path, ["there is no segment named ", &q(name), &mean(closest(name, &names)), "; ", &known].concat());
             }
         }
         for n in &names {
@@ -639,7 +638,7 @@ impl Ck {
                             }
                         }
                         None => {
-                            let hint = closest(root, &roots).map_or(String::new(), |h| [" (did you mean \"", h, "\"?)"].concat());
+                            let hint = mean(closest(root, &roots));
                             self.warn(&at, [&q(k), " is not a context field", &hint, "; site attributes are read as custom.<name>"].concat());
                         }
                     }

@@ -191,9 +191,6 @@ pub enum Input {
     },
 }
 
-/// The GA4 ecommerce events the engine keeps the cart with (other names are custom events).
-pub const COMMERCE: [&str; 6] = ["view_item", "add_to_cart", "remove_from_cart", "view_cart", "begin_checkout", "purchase"];
-
 impl Source {
     /// Parses `api`, `dataLayer`, `dom`, `url` (case-insensitive).
     pub fn parse(s: &str) -> Option<Source> {
@@ -204,63 +201,5 @@ impl Source {
             "url" => Source::Url,
             _ => return None,
         })
-    }
-}
-
-/// A number, or a string holding one (`data-price="19.99"`).
-fn number(v: Option<&Value>) -> Option<f64> {
-    match v? {
-        Value::Num(n) => Some(*n),
-        Value::Str(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    }
-    .filter(|n| n.is_finite())
-}
-
-/// The first of `keys` that `v` has as a string (or a number, as text).
-fn text(v: &Value, keys: &[&str]) -> String {
-    keys.iter()
-        .find_map(|k| match v.get(k)? {
-            Value::Str(s) => Some(s.clone()),
-            n @ Value::Num(_) => Some(n.to_text()),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-impl Item {
-    /// From a GA4 item (`item_id`/`id`, `item_name`/`name`, `price`, `quantity`/`qty`,
-    /// `item_category`/`category`); numbers may be strings. Quantity defaults to 1.
-    pub fn from_value(v: &Value) -> Item {
-        Item {
-            id: text(v, &["item_id", "id"]),
-            name: text(v, &["item_name", "name"]),
-            price: number(v.get("price")).unwrap_or(0.0),
-            quantity: number(v.get("quantity").or(v.get("qty"))).unwrap_or(1.0),
-            category: text(v, &["item_category", "category"]),
-        }
-    }
-}
-
-impl Input {
-    /// Whether `name` is one of the [`COMMERCE`] events.
-    pub fn is_commerce(name: &str) -> bool {
-        COMMERCE.contains(&name)
-    }
-
-    /// A [`Input::Commerce`] from event properties: GA4's `{items, value, currency}` (also wrapped
-    /// as `{ecommerce: {…}}`, as dataLayer pushes are), or a flat `{id, name, price, quantity}`
-    /// (`track("add_to_cart", {id, price, quantity})`, a selector's data attributes).
-    pub fn commerce(name: &str, props: &Value, source: Source) -> Input {
-        let p = match props.get("ecommerce") {
-            Some(e @ Value::Obj(_)) => e,
-            _ => props,
-        };
-        let mut items: Vec<Item> = p.get("items").and_then(Value::as_array).unwrap_or(&[]).iter().map(Item::from_value).collect();
-        if items.is_empty() && ["id", "item_id", "name", "item_name", "price", "quantity"].iter().any(|k| p.get(k).is_some()) {
-            items.push(Item::from_value(p));
-        }
-        let currency = p.get("currency").and_then(Value::as_str).filter(|c| !c.is_empty()).map(str::to_string);
-        Input::Commerce { name: name.to_string(), items, value: number(p.get("value")), currency, source }
     }
 }

@@ -133,10 +133,8 @@ fn valid_corpus_and_shipped_bundles_load() {
                 }
                 // The corpus lists its warnings exactly; the examples must be clean.
                 let listed = expected.as_ref().map_or(0, Vec::len);
-                if name.contains("examples") || name.contains("tests/bundles") {
-                    if warnings.len() != listed {
-                        failures += &format!("{name}: {} warnings, expected {listed}:\n{}", warnings.len(), listing(&warnings));
-                    }
+                if (name.contains("examples") || name.contains("tests/bundles")) && warnings.len() != listed {
+                    failures += &format!("{name}: {} warnings, expected {listed}:\n{}", warnings.len(), listing(&warnings));
                 }
             }
         }

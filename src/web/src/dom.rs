@@ -1,32 +1,667 @@
-//! Applying actions to the page, reversibly. STUB — being written by the actions owner.
+//! Applying actions to the page, reversibly.
+//!
+//! Every element action (`replace`, `insert`, `attr`, `class`, `hide`, `show`) stays *live* for
+//! the page: one `MutationObserver` for the whole [`Applier`] re-runs the live selectors after the
+//! page changes, so elements that appear later (lazy sections, client-rendered lists) get the
+//! change, and a change the page's own framework overwrites is re-applied — at most
+//! [`MAX_REPAIRS`] times per element and action, then the element is left to the page. The check
+//! is made against the DOM's state, never against mutation records, and the observer's records of
+//! our own changes are discarded (`takeRecords`), so Moments never fights itself or loops.
+//!
+//! Each change remembers how to undo itself ([`Applier::revert_page`], [`Applier::revert_all`]):
+//! the original child nodes (the very nodes, with their listeners), the original attribute
+//! strings (restored byte for byte when nobody touched them since), inserted nodes removed.
+//!
+//! Defence in depth (the engine already rendered and sanitized the actions): text goes in with
+//! `textContent`; HTML only through an inert `<template>`, with any `on*` attribute and unsafe URL
+//! dropped before it reaches the page; `attr` never sets an `on*` attribute or a
+//! `javascript:`/`data:` URL.
 
+use crate::prompt::Prompts;
 use crate::ui::{Sink, UiEvent};
-use moments_engine::action::Action;
+use gloo_timers::callback::Timeout;
+use js_sys::{Array, Reflect};
+use moments_engine::action::{Action, Position};
+use moments_engine::sanitize::{is_safe_style, safe_url};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleDeclaration, CssStyleSheet, Document, Element, HtmlTemplateElement, MutationObserver, Node};
+
+/// How many times a change that the page overwrote is re-applied, per element and action.
+pub const MAX_REPAIRS: u8 = 3;
+
+/// How long swap targets stay pre-hidden at most (ms), if no decision releases them earlier.
+pub const PREHIDE_MS: u32 = 1500;
+
+pub(crate) fn doc() -> Option<Document> {
+    web_sys::window()?.document()
+}
+
+/// Attributes holding URLs.
+const URL_ATTRS: [&str; 9] = ["href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "cite"];
+
+/// Whether `name="value"` is safe to put on an element: no event handler, no `srcdoc`, no unsafe
+/// URL (`javascript:`, `data:`…), no unsafe inline style.
+pub fn attr_ok(name: &str, value: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    if n.starts_with("on") || n == "srcdoc" {
+        return false;
+    }
+    if n == "style" {
+        return is_safe_style(value);
+    }
+    if n == "srcset" || n == "imagesrcset" {
+        return value.split(',').all(|u| safe_url(u).is_some());
+    }
+    !URL_ATTRS.contains(&n.as_str()) || safe_url(value).is_some()
+}
+
+/// Parses sanitized HTML into a fragment (inert until inserted), dropping scripts, `on*`
+/// attributes and unsafe URLs on the way.
+fn fragment(html: &str) -> Option<Node> {
+    let t: HtmlTemplateElement = doc()?.create_element("template").ok()?.dyn_into().ok()?;
+    t.set_inner_html(html);
+    let frag = t.content();
+    if let Ok(all) = frag.query_selector_all("*") {
+        for i in 0..all.length() {
+            let Some(el) = all.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            if el.local_name() == "script" {
+                el.remove();
+                continue;
+            }
+            for name in el.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+                if !attr_ok(&name, &el.get_attribute(&name).unwrap_or_default()) {
+                    let _ = el.remove_attribute(&name);
+                }
+            }
+        }
+    }
+    Some(frag.into())
+}
+
+fn set_attr(el: &Element, name: &str, v: &Option<String>) {
+    let _ = match v {
+        Some(v) => el.set_attribute(name, v),
+        None => el.remove_attribute(name),
+    };
+}
+
+fn style(el: &Element) -> Option<CssStyleDeclaration> {
+    Reflect::get(el, &JsValue::from_str("style")).ok()?.dyn_into().ok()
+}
+
+fn computed_display(el: &Element) -> String {
+    web_sys::window()
+        .and_then(|w| w.get_computed_style(el).ok().flatten())
+        .and_then(|s| s.get_property_value("display").ok())
+        .unwrap_or_default()
+}
+
+fn remove_nodes(nodes: &Array) {
+    for n in nodes.iter() {
+        let n: Node = n.unchecked_into();
+        if let Some(p) = n.parent_node() {
+            let _ = p.remove_child(&n);
+        }
+    }
+}
+
+/// How to undo one change on one element.
+enum Undo {
+    /// `replace`: the original children, and the nodes we put in.
+    Content(Array, Array),
+    /// `insert`: the nodes we inserted.
+    Inserted(Array),
+    /// `attr`, `class`: the attribute, its original value and the value we left.
+    Attr(&'static str, Option<String>, Option<String>),
+    /// `hide`, `show`: the original and our `style` attribute, the original inline `display`
+    /// (value, priority) and the original `hidden` attribute.
+    Display(Option<String>, Option<String>, String, String, Option<String>),
+}
+
+/// One change on one element.
+struct Mark {
+    live: u32,
+    el: Element,
+    undo: Undo,
+    tries: u8,
+    /// Still watched for overwrites (false once superseded by a later action or given up).
+    active: bool,
+}
+
+/// An element action that stays live for the page.
+struct Live {
+    id: u32,
+    rule: Rc<str>,
+    act: Action,
+    /// Still matched against new elements (false once a newer firing of the rule replaced it).
+    on: bool,
+}
+
+fn kind(a: &Action) -> &'static str {
+    match a {
+        Action::Replace { .. } => "replace",
+        Action::Insert { .. } => "insert",
+        Action::Attr { .. } => "attr",
+        Action::Class { .. } => "class",
+        Action::Hide(_) => "hide",
+        Action::Show(_) => "show",
+        Action::Prompt(_) => "prompt",
+        Action::Emit { .. } => "emit",
+    }
+}
+
+/// Which part of an element an action owns: a later action on the same part supersedes an
+/// earlier one (which then stops being repaired, so two rules never fight each other).
+fn part(a: &Action) -> (u8, &str) {
+    match a {
+        Action::Replace { .. } => (0, ""),
+        Action::Insert { position: Position::Prepend | Position::Append, .. } => (0, "+"),
+        Action::Insert { .. } => (1, ""),
+        Action::Attr { name, .. } => (2, name),
+        Action::Class { .. } => (3, ""),
+        _ => (4, ""),
+    }
+}
+
+/// Applies `a` to `el`; `None` when it could not be applied.
+fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
+    Some(match a {
+        Action::Replace { content, html, .. } => {
+            let orig = Array::from(&el.child_nodes());
+            if *html {
+                el.replace_children_with_node_1(&fragment(content)?);
+            } else {
+                el.set_text_content(Some(content));
+            }
+            Undo::Content(orig, Array::from(&el.child_nodes()))
+        }
+        Action::Insert { position, html, .. } => {
+            let frag = fragment(html)?;
+            let nodes = Array::from(&frag.child_nodes());
+            match position {
+                Position::Before => el.before_with_node_1(&frag),
+                Position::After => el.after_with_node_1(&frag),
+                Position::Prepend => el.prepend_with_node_1(&frag),
+                Position::Append => el.append_with_node_1(&frag),
+            }
+            .ok()?;
+            Undo::Inserted(nodes)
+        }
+        Action::Attr { name, value, .. } => {
+            if !attr_ok(name, value) {
+                return None;
+            }
+            let orig = el.get_attribute(name);
+            el.set_attribute(name, value).ok()?;
+            // The name is kept on the action; `Attr` stores a static marker instead.
+            Undo::Attr("", orig, el.get_attribute(name))
+        }
+        Action::Class { add, remove, .. } => {
+            let orig = el.get_attribute("class");
+            let list = el.class_list();
+            for c in remove {
+                let _ = list.remove_1(c);
+            }
+            for c in add {
+                let _ = list.add_1(c);
+            }
+            Undo::Attr("class", orig, el.get_attribute("class"))
+        }
+        Action::Hide(_) | Action::Show(_) => {
+            let s = style(el)?;
+            let orig = el.get_attribute("style");
+            let value = s.get_property_value("display").unwrap_or_default();
+            let prio = s.get_property_priority("display");
+            let hidden = el.get_attribute("hidden");
+            if matches!(a, Action::Hide(_)) {
+                let _ = s.set_property_with_priority("display", "none", "important");
+            } else {
+                let _ = el.remove_attribute("hidden");
+                if value == "none" {
+                    let _ = s.remove_property("display");
+                }
+                if computed_display(el) == "none" {
+                    let _ = s.set_property_with_priority("display", "revert", "important");
+                }
+            }
+            Undo::Display(orig, el.get_attribute("style"), value, prio, hidden)
+        }
+        Action::Prompt(_) | Action::Emit { .. } => return None,
+    })
+}
+
+/// Whether the change `m` made with `a` is still in effect.
+fn holds(m: &Mark, a: &Action) -> bool {
+    let el = &m.el;
+    match (&m.undo, a) {
+        (Undo::Content(_, ours), _) => ours.iter().all(|n| el.contains(Some(n.unchecked_ref()))),
+        (Undo::Inserted(nodes), _) => nodes.iter().all(|n| n.unchecked_ref::<Node>().is_connected()),
+        (_, Action::Attr { name, value, .. }) => el.get_attribute(name).as_deref() == Some(value.as_str()),
+        (_, Action::Class { add, remove, .. }) => {
+            let l = el.class_list();
+            add.iter().all(|c| l.contains(c)) && !remove.iter().any(|c| l.contains(c))
+        }
+        (_, Action::Hide(_)) => style(el).and_then(|s| s.get_property_value("display").ok()).as_deref() == Some("none"),
+        (_, Action::Show(_)) => computed_display(el) != "none",
+        _ => true,
+    }
+}
+
+/// Undoes the change `m` made with `a`, leaving alone whatever the page changed since.
+fn undo(m: &Mark, a: &Action) {
+    let el = &m.el;
+    match &m.undo {
+        Undo::Content(orig, _) => {
+            if holds(m, a) {
+                el.replace_children_with_node(orig);
+            }
+        }
+        Undo::Inserted(nodes) => remove_nodes(nodes),
+        Undo::Attr(which, orig, ours) => {
+            let name = match a {
+                Action::Attr { name, .. } => name.as_str(),
+                _ => which,
+            };
+            if el.get_attribute(name) == *ours {
+                set_attr(el, name, orig);
+            } else if let Action::Class { add, remove, .. } = a {
+                // The page changed the classes since: take back only our own tokens.
+                let had = |c: &String| orig.as_deref().unwrap_or("").split_ascii_whitespace().any(|o| o == c);
+                let list = el.class_list();
+                for c in add.iter().filter(|c| !had(c)) {
+                    let _ = list.remove_1(c);
+                }
+                for c in remove.iter().filter(|c| had(c)) {
+                    let _ = list.add_1(c);
+                }
+            }
+        }
+        Undo::Display(orig, ours, value, prio, hidden) => {
+            if el.get_attribute("style") == *ours {
+                set_attr(el, "style", orig);
+            } else if let Some(s) = style(el) {
+                let _ = if value.is_empty() {
+                    s.remove_property("display").map(drop)
+                } else {
+                    s.set_property_with_priority("display", value, prio)
+                };
+            }
+            if hidden.is_some() && !el.has_attribute("hidden") {
+                set_attr(el, "hidden", hidden);
+            }
+        }
+    }
+}
+
+/// The applier's state, shared with its `MutationObserver` callback.
+struct Inner {
+    live: Vec<Live>,
+    marks: Vec<Mark>,
+    next: u32,
+    mo: Option<MutationObserver>,
+    /// The attribute filter the observer runs with (re-observed when it changes).
+    watching: Vec<String>,
+}
+
+impl Inner {
+    /// Applies the live actions (or only `only`) to every matching element not yet changed, and
+    /// repairs changes the page overwrote. Reports what it newly changed into `ev`.
+    fn scan(&mut self, only: Option<u32>, ev: &mut Vec<UiEvent>) {
+        let Some(d) = doc() else { return };
+        let Inner { live, marks, .. } = self;
+        // Elements the page threw away take their change with them.
+        marks.retain(|m| {
+            let keep = m.el.is_connected();
+            if !keep {
+                if let Undo::Inserted(nodes) = &m.undo {
+                    remove_nodes(nodes);
+                }
+            }
+            keep
+        });
+        for l in live.iter().filter(|l| l.on && only.unwrap_or(l.id) == l.id) {
+            let Some(found) = l.act.selector().and_then(|s| d.query_selector_all(s).ok()) else { continue };
+            let (mut new, mut has) = (0, 0);
+            for i in 0..found.length() {
+                let Some(el) = found.item(i).and_then(|e| e.dyn_into::<Element>().ok()) else { continue };
+                if let Some(m) = marks.iter_mut().find(|m| m.live == l.id && m.el == el) {
+                    has += 1;
+                    if m.active && !holds(m, &l.act) {
+                        // Overwritten by the page: re-apply over the page's new state, a few times.
+                        m.active = m.tries < MAX_REPAIRS;
+                        if m.active {
+                            m.tries += 1;
+                            if let Undo::Inserted(nodes) = &m.undo {
+                                remove_nodes(nodes);
+                            }
+                            match apply_one(&el, &l.act) {
+                                Some(u) => m.undo = u,
+                                None => m.active = false,
+                            }
+                        }
+                    }
+                } else if let Some(u) = apply_one(&el, &l.act) {
+                    let p = part(&l.act);
+                    for m in marks.iter_mut().filter(|m| m.active && m.el == el) {
+                        let older = live.iter().find(|o| o.id == m.live).map(|o| part(&o.act));
+                        if older.is_some_and(|o| o == p || (p == (0, "") && o.0 == 0)) {
+                            m.active = false;
+                        }
+                    }
+                    marks.push(Mark { live: l.id, el, undo: u, tries: 0, active: true });
+                    new += 1;
+                }
+            }
+            if new > 0 || only.is_some() {
+                let elements = if only.is_some() { new + has } else { new };
+                ev.push(UiEvent::Applied { rule: l.rule.to_string(), kind: kind(&l.act), elements });
+            }
+        }
+        if let Some(mo) = &self.mo {
+            mo.take_records();
+        }
+    }
+
+    /// (Re-)observes the document with the attributes the live actions care about.
+    fn observe(&mut self) {
+        let (Some(mo), Some(d)) = (&self.mo, doc()) else { return };
+        let mut want: Vec<String> = Vec::new();
+        for l in self.live.iter().filter(|l| l.on) {
+            let names: &[&str] = match &l.act {
+                Action::Attr { name, .. } => &[name.as_str()],
+                Action::Class { .. } => &["class"],
+                Action::Hide(_) | Action::Show(_) => &["style", "hidden", "class"],
+                _ => &[],
+            };
+            for n in names {
+                if !want.iter().any(|w| w == n) {
+                    want.push(n.to_string());
+                }
+            }
+        }
+        if want == self.watching && !want.is_empty() {
+            return;
+        }
+        let init = web_sys::MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_subtree(true);
+        if !want.is_empty() {
+            init.set_attributes(true);
+            init.set_attribute_filter(&want.iter().map(|w| JsValue::from_str(w)).collect::<Array>());
+        }
+        let _ = mo.observe_with_options(&d, &init);
+        self.watching = want;
+    }
+}
 
 /// Applies rendered actions and remembers how to undo them.
 pub struct Applier {
+    inner: Rc<RefCell<Inner>>,
     sink: Sink,
+    prompts: Prompts,
+    prehide: Option<Prehide>,
+    callback: Option<Closure<dyn FnMut(Array, MutationObserver)>>,
+}
+
+fn emit_all(sink: &Sink, ev: Vec<UiEvent>) {
+    for e in ev {
+        sink(e);
+    }
 }
 
 impl Applier {
     /// An applier reporting to `sink`.
     pub fn new(sink: Sink) -> Applier {
-        Applier { sink }
+        let inner = Rc::new(RefCell::new(Inner { live: Vec::new(), marks: Vec::new(), next: 0, mo: None, watching: Vec::new() }));
+        Applier { inner, prompts: Prompts::new(sink.clone()), sink, prehide: None, callback: None }
+    }
+
+    /// Hands over the pre-hide of swap targets: it is released after the next [`Applier::apply`]
+    /// (or by [`Applier::release_prehide`], or by its own safety timeout).
+    pub fn set_prehide(&mut self, p: Prehide) {
+        self.prehide = Some(p);
+    }
+
+    /// Shows the pre-hidden elements (call once the first decisions are applied, applied or not).
+    pub fn release_prehide(&mut self) {
+        self.prehide = None;
+    }
+
+    /// Rule priorities, so that prompts waiting for their turn go by priority.
+    pub fn set_priorities(&mut self, p: Vec<(String, i32)>) {
+        self.prompts.set_priorities(p);
     }
 
     /// Applies `actions` of `rule` in order.
     pub fn apply(&mut self, rule: &str, actions: &[Action]) {
+        let mut ev = Vec::new();
         for a in actions {
-            if let Action::Emit { name, props } = a {
-                (self.sink)(UiEvent::Emit { name: name.clone(), props: props.clone() });
+            match a {
+                Action::Emit { name, props } => {
+                    ev.push(UiEvent::Applied { rule: rule.to_string(), kind: "emit", elements: 0 });
+                    ev.push(UiEvent::Emit { name: name.clone(), props: props.clone() });
+                }
+                Action::Prompt(p) => {
+                    let shown = self.prompts.show(rule, p);
+                    ev.push(UiEvent::Applied { rule: rule.to_string(), kind: "prompt", elements: u32::from(shown) });
+                }
+                _ => self.live(rule, a, &mut ev),
             }
-            let _ = rule;
         }
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            inner.observe();
+        }
+        self.prehide = None;
+        emit_all(&self.sink, ev);
     }
 
-    /// Undoes page-scoped changes (a single-page-app navigation away from the page).
-    pub fn revert_page(&mut self) {}
+    /// Makes `a` live and applies it to the elements there now.
+    fn live(&mut self, rule: &str, a: &Action, ev: &mut Vec<UiEvent>) {
+        self.ensure_observer();
+        let Ok(mut inner) = self.inner.try_borrow_mut() else { return };
+        let id = if let Some(l) = inner.live.iter().find(|l| l.on && &*l.rule == rule && l.act == *a) {
+            l.id // the same rule fired again with the same action: nothing new to make live
+        } else {
+            // A new firing of the rule with new content replaces its older one on that target.
+            for l in inner.live.iter_mut().filter(|l| &*l.rule == rule && l.act.selector() == a.selector() && part(&l.act) == part(a)) {
+                if !matches!(a, Action::Insert { .. }) {
+                    l.on = false;
+                }
+            }
+            inner.next += 1;
+            let id = inner.next;
+            inner.live.push(Live { id, rule: rule.into(), act: a.clone(), on: true });
+            id
+        };
+        inner.scan(Some(id), ev);
+    }
+
+    fn ensure_observer(&mut self) {
+        if self.callback.is_some() {
+            return;
+        }
+        let weak: Weak<RefCell<Inner>> = Rc::downgrade(&self.inner);
+        let sink = self.sink.clone();
+        let cb = Closure::<dyn FnMut(Array, MutationObserver)>::new(move |_: Array, _: MutationObserver| {
+            let Some(inner) = weak.upgrade() else { return };
+            let mut ev = Vec::new();
+            if let Ok(mut i) = inner.try_borrow_mut() {
+                i.scan(None, &mut ev);
+            }
+            emit_all(&sink, ev);
+        });
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            inner.mo = MutationObserver::new(cb.as_ref().unchecked_ref()).ok();
+        }
+        self.callback = Some(cb);
+    }
+
+    /// Undoes page-scoped changes (a single-page-app navigation away from the page): every
+    /// element change, in reverse order; open and waiting prompts close.
+    pub fn revert_page(&mut self) {
+        self.prompts.close_all();
+        let Ok(mut inner) = self.inner.try_borrow_mut() else { return };
+        if let Some(mo) = &inner.mo {
+            mo.disconnect();
+        }
+        let Inner { live, marks, watching, .. } = &mut *inner;
+        while let Some(m) = marks.pop() {
+            if let Some(l) = live.iter().find(|l| l.id == m.live) {
+                undo(&m, &l.act);
+            }
+        }
+        live.clear();
+        watching.clear();
+    }
 
     /// Undoes everything (destroy): the page is as before.
-    pub fn revert_all(&mut self) {}
+    pub fn revert_all(&mut self) {
+        self.revert_page();
+        self.prehide = None;
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            inner.mo = None;
+        }
+        self.callback = None;
+    }
+}
+
+impl Drop for Applier {
+    fn drop(&mut self) {
+        self.revert_all();
+    }
+}
+
+/// The page's CSP nonce for Moments' `<style>` fallback: that of the Moments `<script nonce>`
+/// (the `nonce` property: browsers hide the attribute), else of any script with one.
+pub(crate) fn nonce() -> String {
+    let mut any = String::new();
+    if let Some(list) = doc().and_then(|d| d.query_selector_all("script[nonce]").ok()) {
+        for i in 0..list.length() {
+            let Some(s) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
+            let n = s.nonce();
+            if s.get_attribute("src").is_some_and(|src| src.contains("moments")) && !n.is_empty() {
+                return n;
+            }
+            if any.is_empty() {
+                any = n;
+            }
+        }
+    }
+    any
+}
+
+/// A constructed stylesheet with `css`, where the browser has constructable stylesheets (allowed
+/// by CSP without `'unsafe-inline'`).
+pub(crate) fn sheet(css: &str) -> Option<CssStyleSheet> {
+    let d = doc()?;
+    if !Reflect::has(&d, &JsValue::from_str("adoptedStyleSheets")).unwrap_or(false) {
+        return None;
+    }
+    let s = CssStyleSheet::new().ok()?;
+    s.replace_sync(css).ok()?;
+    Some(s)
+}
+
+/// A `<style>` element with `css` and the page's nonce (the fallback for older browsers).
+pub(crate) fn style_element(css: &str) -> Option<Element> {
+    let el = doc()?.create_element("style").ok()?;
+    let n = nonce();
+    if !n.is_empty() {
+        let _ = el.set_attribute("nonce", &n);
+    }
+    el.set_text_content(Some(css));
+    Some(el)
+}
+
+enum Hider {
+    Sheet(CssStyleSheet),
+    Element(Element),
+}
+
+fn unhide(h: Hider) {
+    match h {
+        Hider::Sheet(s) => {
+            if let Some(d) = doc() {
+                let s: &JsValue = s.as_ref();
+                let keep: Array = d.adopted_style_sheets().iter().filter(|x| x != s).collect();
+                d.set_adopted_style_sheets(&keep);
+            }
+        }
+        Hider::Element(e) => e.remove(),
+    }
+}
+
+/// Swap targets hidden before first paint (`opacity: 0`, so the layout does not move). Released
+/// by [`Prehide::release`], on drop, or after [`PREHIDE_MS`] whatever happens.
+#[must_use = "the elements show again as soon as the Prehide is dropped"]
+pub struct Prehide {
+    hider: Rc<RefCell<Option<Hider>>>,
+    _timer: Option<Timeout>,
+}
+
+/// Hides the elements matching `selectors` (invalid selectors are skipped) with one stylesheet.
+pub fn prehide(selectors: &[String]) -> Prehide {
+    let mut css = String::new();
+    if let Some(d) = doc() {
+        for s in selectors {
+            // A selector the browser accepts cannot end the rule early (braces only in strings).
+            if !s.is_empty() && d.query_selector(s).is_ok() {
+                css.push_str(s);
+                css.push_str("{opacity:0!important}");
+            }
+        }
+    }
+    let hider = Rc::new(RefCell::new(None));
+    if css.is_empty() {
+        return Prehide { hider, _timer: None };
+    }
+    let h = if let Some(s) = sheet(&css) {
+        doc().map(|d| {
+            let all = Array::from(&d.adopted_style_sheets());
+            all.push(&s);
+            d.set_adopted_style_sheets(&all);
+            Hider::Sheet(s)
+        })
+    } else {
+        style_element(&css).and_then(|el| {
+            let d = doc()?;
+            let parent: Element = d.head().map(Into::into).or_else(|| d.document_element())?;
+            parent.append_with_node_1(&el).ok()?;
+            Some(Hider::Element(el))
+        })
+    };
+    *hider.borrow_mut() = h;
+    let timer = {
+        let hider = hider.clone();
+        Timeout::new(PREHIDE_MS, move || {
+            if let Some(h) = hider.try_borrow_mut().ok().and_then(|mut h| h.take()) {
+                unhide(h);
+            }
+        })
+    };
+    Prehide { hider, _timer: Some(timer) }
+}
+
+impl Prehide {
+    /// Shows the elements again.
+    pub fn release(&mut self) {
+        if let Some(h) = self.hider.try_borrow_mut().ok().and_then(|mut h| h.take()) {
+            unhide(h);
+        }
+        self._timer = None;
+    }
+
+    /// Whether the elements are still hidden.
+    pub fn active(&self) -> bool {
+        self.hider.try_borrow().is_ok_and(|h| h.is_some())
+    }
+}
+
+impl Drop for Prehide {
+    fn drop(&mut self) {
+        self.release();
+    }
 }

@@ -12,6 +12,7 @@
 
 pub mod dom;
 pub mod listen;
+pub mod prompt;
 pub mod regex;
 pub mod runtime;
 pub mod senses;
@@ -158,4 +159,49 @@ pub fn validate(bundle: &str) -> String {
 pub fn evaluate(condition: &str, context: &str) -> bool {
     regex::install();
     eval_condition(&parse_or_null(context), &parse_or_null(condition), &Value::Null)
+}
+
+/// For `cargo xtask bench` only: compiles every rule's `condition` of `rules` (a JSON array, as in
+/// the peers' `rules-growthbook.json`) once, then evaluates every (rule, context) pair of
+/// `contexts` (a JSON array) `rounds` times. Returns
+/// `{"rules", "contexts", "matches", "compileMs", "roundMs": [...]}` as JSON, timed with the
+/// host's `performance.now()` (JSON parsing is not timed).
+#[wasm_bindgen]
+pub fn bench_conditions(rules: &str, contexts: &str, rounds: u32) -> String {
+    use moments_engine::condition::Condition;
+    regex::install();
+    let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok();
+    let now_fn = perf.as_ref().and_then(|p| js_sys::Reflect::get(p, &"now".into()).ok()).and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let now = || match (&perf, &now_fn) {
+        (Some(p), Some(f)) => f.call0(p).ok().and_then(|v| v.as_f64()).unwrap_or_else(js_sys::Date::now),
+        _ => js_sys::Date::now(),
+    };
+    let rules = parse_or_null(rules);
+    let contexts = parse_or_null(contexts);
+    let (rules, contexts) = (rules.as_array().unwrap_or(&[]), contexts.as_array().unwrap_or(&[]));
+    let t0 = now();
+    let mut problems = Vec::new();
+    let compiled: Vec<Condition> =
+        rules.iter().map(|r| Condition::compile(r.get("condition").unwrap_or(&Value::Null), "condition", &mut problems)).collect();
+    let compile_ms = now() - t0;
+    let mut matches = 0usize;
+    let mut round_ms = Vec::new();
+    for _ in 0..rounds.max(1) {
+        let t = now();
+        matches = 0;
+        for ctx in contexts {
+            for c in &compiled {
+                matches += usize::from(c.eval(ctx));
+            }
+        }
+        round_ms.push(Value::Num(now() - t));
+    }
+    runtime::obj(&[
+        ("rules", (rules.len() as f64).into()),
+        ("contexts", (contexts.len() as f64).into()),
+        ("matches", (matches as f64).into()),
+        ("compileMs", compile_ms.into()),
+        ("roundMs", Value::Arr(round_ms)),
+    ])
+    .to_json()
 }

@@ -171,8 +171,8 @@ impl Cart {
             .iter()
             .filter_map(|l| {
                 let a = l.as_array()?;
-                let qty = num(a.get(2));
-                (qty > 0.0).then(|| Line { key: a.first()?.as_str()?.to_string(), price: num(a.get(1)), qty })
+                let (key, qty) = (a.first()?.as_str()?, num(a.get(2)));
+                (qty > 0.0).then(|| Line { key: key.to_string(), price: num(a.get(1)), qty })
             })
             .collect();
         Cart {

@@ -79,12 +79,13 @@ pub fn external(referrer_host: &str, host: &str) -> bool {
 }
 
 /// Guesses `page.type` from the path: the first of checkout, cart, product, search, category,
-/// stores, guide that any path segment names (English and Vietnamese slugs), else `search` when the
+/// stores, guide that any path segment names (English and Vietnamese slugs; `^` a segment's
+/// start, `=` a whole segment but for an extension, else anywhere in one), else `search` when the
 /// URL carries a search parameter, else `home` for `/` (or `/index…`, `/home`), else `other`.
 pub fn guess_page_type(path: &str, has_search: bool) -> &'static str {
     const TYPES: [(&str, &str); 7] = [
         ("checkout", "^checkout ^thanh-toan"),
-        ("cart", "^cart ^basket ^gio-hang"),
+        ("cart", "=cart =basket =gio-hang =shopping-cart"),
         ("product", "^product ^san-pham =p"),
         ("search", "^search ^tim-kiem"),
         ("category", "^categor ^collection ^danh-muc"),
@@ -97,7 +98,7 @@ pub fn guess_page_type(path: &str, has_search: bool) -> &'static str {
         let hit = segs().any(|s| {
             pats.split(' ').any(|p| match p.as_bytes().first() {
                 Some(b'^') => s.starts_with(&p[1..]),
-                Some(b'=') => s == &p[1..],
+                Some(b'=') => s.split('.').next() == Some(&p[1..]),
                 _ => s.contains(p),
             })
         });

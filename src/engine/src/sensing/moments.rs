@@ -111,7 +111,7 @@ impl Moments {
             }
         }
         // Longest phrases first (stable: built-in order breaks ties).
-        lex.sort_by(|a, b| b.words.cmp(&a.words));
+        lex.sort_by_key(|e| std::cmp::Reverse(e.words));
         Moments { lex, acc: [0.0; 4], at: 0.0, moment: NONE, log: Vec::new() }
     }
 

@@ -1,0 +1,189 @@
+// The script tag (dist/script/moments.js) as a site uses it: loaded from another path than
+// /moments/ (the server serves dist/script at /cdn/v1/assets/ too) on pages at a sub-path, under a
+// strict Content-Security-Policy, with the pre-load queue, twice on a page, with consent pending,
+// and with a bundle that 404s or is invalid. Fixture pages: www/test/subpath/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, newPage, momentsReady, momentsEvents, BASE } from "./browser.mjs";
+
+const DIR = `${BASE}/test/subpath/`;
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** A page that also records every request URL (path only). */
+async function open(file, opts = {}) {
+  const page = await newPage(browser, opts);
+  page.requests = [];
+  page.on("request", (r) => page.requests.push(new URL(r.url()).pathname));
+  await page.goto(DIR + file);
+  return page;
+}
+
+const seen = (page) => page.evaluate(() => window.__seen.slice());
+const csp = (page) => page.evaluate(() => window.__csp.slice());
+/** Console errors other than the browser's own "Failed to load resource" lines. */
+const pageErrors = (page) => page.errors.filter((e) => !/^Failed to load resource/.test(e));
+
+async function waitSeen(page, item, timeout = 10000) {
+  await page.waitForFunction((x) => window.__seen && window.__seen.includes(x), item, { timeout });
+}
+
+test("loads from a sub-path under a strict CSP: wasm beside the script, streamed, no violation", async () => {
+  const page = await open("index.html");
+  await momentsReady(page);
+  await waitSeen(page, "ready:subpath-fixture");
+  assert.ok(page.requests.includes("/cdn/v1/assets/moments.wasm"), `wasm fetched from beside the script: ${page.requests.join(" ")}`);
+  assert.ok(!page.requests.some((p) => p.startsWith("/moments/")), "nothing from /moments/");
+  assert.ok(page.requests.includes("/test/subpath/bundle.json"), "data-bundle resolved against the page");
+  assert.deepEqual(await page.evaluate(() => window.__streaming), ["instantiateStreaming"], "compiled while streaming");
+  assert.deepEqual(await csp(page), [], "no securitypolicyviolation");
+  // window.Moments is the API and works directly now.
+  const api = await page.evaluate(() => ["track", "set", "consent", "on", "off", "context", "explain", "reset", "destroy", "validate", "evaluate", "fire", "push", "init"].filter((k) => typeof window.Moments[k] !== "function"));
+  assert.deepEqual(api, [], "every API method is there");
+  assert.equal(await page.evaluate(() => window.Moments.validate({ version: 1, rules: [] }).ok), true);
+  assert.equal(await page.evaluate(() => window.Moments.evaluate({ "cart.value": { $gte: 100 } }, { cart: { value: 120 } })), true);
+  assert.equal(typeof (await page.evaluate(() => window.Moments.context())).page, "object");
+  await page.evaluate(() => window.Moments.track("step_two"));
+  await page.waitForFunction(() => window.__seen.filter((s) => s === "step:2").length === 2);
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test("the pre-load queue is replayed in order; queued handlers see ready and the first rule", async () => {
+  const page = await open("index.html");
+  await momentsReady(page);
+  await waitSeen(page, "callback:true");
+  const s = await seen(page);
+  assert.ok(s.includes("fixture_fired"), `the page_view rule reached a queued handler: ${s}`);
+  assert.ok(s.includes("ready:subpath-fixture"), "a queued handler saw ready");
+  const order = s.filter((x) => x.startsWith("step:") || x.startsWith("callback:"));
+  // step:0 needs the queued set({tier: "gold"}) to have run before the queued add_to_cart.
+  assert.deepEqual(order, ["step:0", "step:1", "step:2", "step:3", "callback:true"]);
+  assert.ok(!s.some((x) => x.startsWith("error:")), `no error: ${s}`);
+  assert.ok(s.indexOf("ready:subpath-fixture") < s.indexOf("step:0"), "queued calls run after ready");
+  const dl = await momentsEvents(page);
+  assert.deepEqual(dl.filter((e) => e.event === "moments_step").map((e) => e.n), [0, 1, 2, 3], "dataLayer in the same order");
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test("the tag twice on a page loads once", async () => {
+  for (const file of ["twice.html", "two-paths.html"]) {
+    const page = await open(file);
+    await momentsReady(page);
+    await waitSeen(page, "callback:true");
+    await page.waitForTimeout(300);
+    const wasm = page.requests.filter((p) => p.endsWith(".wasm"));
+    assert.equal(wasm.length, 1, `${file}: one wasm download: ${wasm}`);
+    const s = await seen(page);
+    assert.equal(s.filter((x) => x.startsWith("ready:")).length, 1, `${file}: ready once: ${s}`);
+    assert.equal(s.filter((x) => x === "fixture_fired").length, 1, `${file}: the rule fired once`);
+    assert.equal(s.filter((x) => x === "step:1").length, 1, `${file}: the queue replayed once`);
+    const dl = await momentsEvents(page);
+    assert.equal(dl.filter((e) => e.event === "moments_ready").length, 1, `${file}: one moments_ready`);
+    assert.deepEqual(await csp(page), []);
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  }
+});
+
+test("inserted by another script (a tag manager), it finds its own URL and attributes", async () => {
+  const page = await open("dynamic.html");
+  await momentsReady(page);
+  await waitSeen(page, "callback:true");
+  assert.ok(page.requests.includes("/cdn/v1/assets/moments.wasm"));
+  assert.ok((await seen(page)).includes("fixture_fired"));
+  assert.deepEqual(await csp(page), []);
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test("data-consent=pending writes nothing to storage until consent(true); consent(false) erases", async () => {
+  const page = await open("consent.html");
+  await momentsReady(page);
+  await waitSeen(page, "callback:true");
+  await page.evaluate(() => { window.Moments.track("add_to_cart", { id: "sku-1", price: 40, quantity: 1 }); window.Moments.set({ x: 1 }); });
+  await page.waitForTimeout(2200); // a couple of ticks
+  const stored = () => page.evaluate(() => ({ local: Object.keys(localStorage), session: Object.keys(sessionStorage), cookie: document.cookie }));
+  assert.deepEqual(await stored(), { local: [], session: [], cookie: "" }, "nothing stored while consent is pending");
+  await page.evaluate(() => window.Moments.consent(true));
+  assert.deepEqual((await stored()).local, ["moments:v1"], "granting stores the profile");
+  await page.evaluate(() => window.Moments.consent(false));
+  await page.evaluate(() => window.Moments.track("step_one"));
+  assert.deepEqual(await stored(), { local: [], session: [], cookie: "" }, "withdrawing erases it");
+  assert.deepEqual(pageErrors(page), []);
+});
+
+/** The page as served, with the SDK blocked: what "untouched" means. */
+async function baseline(file) {
+  const page = await newPage(browser);
+  await page.route("**/moments.js", (r) => r.abort());
+  await page.goto(DIR + file);
+  await page.waitForLoadState("load");
+  const html = await page.evaluate(() => document.documentElement.outerHTML);
+  await page.context().close();
+  return html;
+}
+
+for (const [file, what, message] of [
+  ["missing.html", "a bundle URL that 404s", /HTTP 404/],
+  ["invalid.html", "an invalid bundle", /bundle refused/],
+]) {
+  test(`${what} leaves the page untouched, with an error event and no exception`, async () => {
+    const untouched = await baseline(file);
+    const page = await open(file);
+    await momentsReady(page);
+    await page.waitForFunction(() => window.__seen.some((s) => s.startsWith("error:")), null, { timeout: 10000 });
+    await page.waitForTimeout(300);
+    const s = await seen(page);
+    const err = s.find((x) => x.startsWith("error:"));
+    assert.match(err, message);
+    assert.ok(!s.some((x) => x.startsWith("ready:")), "no ready");
+    assert.ok(!s.includes("fixture_fired") && !s.some((x) => x.startsWith("step:")), "no rule ran");
+    const dl = await momentsEvents(page);
+    const dlErr = dl.find((e) => e.event === "moments_error");
+    assert.ok(dlErr, "moments_error pushed to dataLayer");
+    if (file === "invalid.html") {
+      const paths = dlErr.errors.map((e) => e.path);
+      assert.ok(paths.includes("rules[0].when.cart.value"), `every problem by path: ${paths}`);
+      assert.ok(paths.some((p) => p.startsWith("rules[2]")), `every problem by path: ${paths}`);
+    }
+    // The API stays callable and inert; nothing throws into the page.
+    const calls = await page.evaluate(() => {
+      const m = window.Moments;
+      const out = [];
+      for (const f of [() => m.track("step_one"), () => m.set({ a: 1 }), () => m.consent(true), () => m.fire("exit_intent"), () => m.reset(), () => m.explain(), () => m.context(), () => m.push(["track", "x"]), () => m.off("x", () => {})]) {
+        try {
+          f();
+        } catch (e) {
+          out.push(String(e));
+        }
+      }
+      const ctx = m.context();
+      const why = m.explain();
+      try {
+        m.destroy();
+      } catch (e) {
+        out.push(String(e));
+      }
+      return { threw: out, ctx, why, after: m.context(), stored: Object.keys(localStorage) };
+    });
+    assert.deepEqual(calls.threw, []);
+    assert.deepEqual(calls.ctx, {});
+    assert.deepEqual(calls.why, { rules: [], sensing: {} });
+    assert.deepEqual(calls.after, {}, "context() after destroy()");
+    assert.deepEqual(calls.stored, []);
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => document.documentElement.outerHTML), untouched, "the page is untouched");
+    assert.deepEqual(await csp(page), []);
+    assert.deepEqual(pageErrors(page), [], "no exception, no console error");
+  });
+}
+
+test("without 'wasm-unsafe-eval' in the CSP the SDK reports an error and stays out of the way", async () => {
+  const untouched = await baseline("no-wasm-csp.html");
+  const page = await open("no-wasm-csp.html");
+  await momentsReady(page);
+  await page.waitForFunction(() => window.__seen.some((s) => s.startsWith("error:")), null, { timeout: 10000 });
+  assert.ok(!(await seen(page)).some((x) => x.startsWith("ready:")));
+  assert.equal(await page.evaluate(() => document.documentElement.outerHTML), untouched);
+  assert.ok(!page.errors.some((e) => /^(Uncaught|Error|TypeError)/.test(e)), `no exception: ${page.errors}`);
+});
