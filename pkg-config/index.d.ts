@@ -39,11 +39,6 @@ export interface InitOptions {
    */
   wasmUrl?: string | URL;
   /**
-   * A CSP nonce for any `<style>` the SDK injects (prompts render in a shadow root). The script tag
-   * passes its own `nonce` attribute.
-   */
-  nonce?: string;
-  /**
    * Handlers attached before the SDK starts, so they also see `ready`, `error` and the decisions of
    * the first page view (a handler attached after `await init()` has missed those).
    * @example init({ bundle, on: { decision: (d) => console.log(d.rule, d.variant) } })
@@ -200,6 +195,13 @@ export interface MomentsGlobal extends Omit<Moments, "ready" | "init"> {
   init(options: InitOptions): Promise<MomentsGlobal>;
   /** Set once the SDK starts; resolves when it is ready (or inert). */
   ready?: Promise<MomentsGlobal>;
+  /**
+   * Shows (`true`, default) or hides (`false`) the debug overlay: signals, decisions, the context,
+   * why each rule did or did not fire, and buttons to fire signals. Fetched from `moments-debug.js`
+   * beside `moments.js` the first time. `data-debug` on the tag or `?moments_debug=1` in the URL
+   * open it at start (and turn on console logs).
+   */
+  debug(on?: boolean): void;
 }
 
 /** One entry of the pre-load queue. */

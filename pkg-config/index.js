@@ -1,6 +1,6 @@
-// moments-sdk for browsers and bundlers (Vite, webpack, Rollup, esbuild, Parcel). The wasm is a
-// separate asset referenced with `new URL(..., import.meta.url)`, which bundlers copy and
-// fingerprint. Importing this module does nothing by itself (no globals, no network, no DOM), so it
+// moments-sdk for browsers and bundlers. The wasm is a separate asset referenced with
+// `new URL(..., import.meta.url)`, which Vite, webpack 5 and Parcel copy and fingerprint (others:
+// copy the file and pass `init({wasmUrl})`). Importing this module does nothing by itself (no globals, no network, no DOM), so it
 // is safe to import during server-side rendering; `init()` starts the SDK in a browser.
 import { init as start, create as make, load as loadWasm, validate, evaluate } from "./api.js";
 

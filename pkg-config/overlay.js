@@ -8,7 +8,7 @@
   if (!M || M.__overlay) return;
 
   const QUICK = [["exit_intent", "Exit intent"], ["idle", "Idle"], ["cart_abandoned", "Cart abandoned"]];
-  const KEEP = 12; // signals shown
+  const KEEP = 8; // signals shown
   const CSS = `
 :host { all: initial; }
 .panel { position: fixed; right: 12px; bottom: 12px; z-index: 2147483646; width: 360px; max-height: min(72vh, 640px);
@@ -51,6 +51,8 @@ ul { list-style: none; margin: 0; padding: 0; }
 .rule code { font: 600 11.5px ui-monospace, Menlo, Consolas, monospace; color: #fff; }
 .rule .why { grid-column: 2; color: #9aa4b0; word-break: break-word; }
 .rule.fired .why { color: #86efac; }
+.rule.quiet { opacity: .55; }
+.rule .count { margin-left: 6px; font-size: 10.5px; color: #4ade80; }
 .sig { display: flex; gap: 6px; padding: 1px 0; align-items: baseline; }
 .sig time { color: #6b7480; font: 10.5px ui-monospace, Menlo, monospace; flex: none; width: 52px; }
 .sig code { font: 11.5px ui-monospace, Menlo, Consolas, monospace; color: #c7d2fe; }
@@ -113,7 +115,7 @@ ul { list-style: none; margin: 0; padding: 0; }
   const fire = h("section");
   const rules = h("section");
   const signals = h("section");
-  body.append(state, fire, rules, signals);
+  body.append(state, fire, signals, rules);
   panel.append(head, body);
   root.append(panel);
 
@@ -153,9 +155,12 @@ ul { list-style: none; margin: 0; padding: 0; }
     if (log.length > KEEP) log.shift();
     soon();
   };
+  const fired = new Map(); // rule id -> decisions on this page
   const onDecision = (d) => {
-    const s = [...log].reverse().find((x) => x.name === (d && d.signal)) || log[log.length - 1];
+    if (!d || !d.rule) return;
+    const s = [...log].reverse().find((x) => x.name === d.signal) || log[log.length - 1];
     if (s) s.decisions.push((d.variant === "holdout" ? "◐ " : "→ ") + d.rule);
+    fired.set(d.rule, (fired.get(d.rule) || 0) + 1);
     soon();
   };
   const errors = [];
@@ -163,12 +168,6 @@ ul { list-style: none; margin: 0; padding: 0; }
     errors.push((d && d.message) || "error");
     soon();
   };
-  for (const e of Array.isArray(window.dataLayer) ? window.dataLayer : []) {
-    if (e && e.event === "moments_signal") {
-      onSignal(e);
-      log[log.length - 1].t = null; // time unknown
-    } else if (e && e.event === "moments_decision") onDecision(e);
-  }
 
   // A bundle the SDK refused has no rules to explain: check it again to say why.
   let refusal = null;
@@ -190,9 +189,9 @@ ul { list-style: none; margin: 0; padding: 0; }
     const ctx = call("context") || {};
     const ex = call("explain") || {};
     const list = Array.isArray(ex.rules) ? ex.rules : [];
-    const fired = list.filter((r) => r.fired).length;
+    const firing = list.filter((r) => r.fired || fired.has(r.id)).length;
     const moment = get(ctx, "moment");
-    sum.textContent = `${moment && moment !== "none" ? moment.toUpperCase() + " · " : ""}${fired}/${list.length} fired`;
+    sum.textContent = `${moment && moment !== "none" ? moment.toUpperCase() + " · " : ""}${firing}/${list.length} rules fired`;
 
     const g = h("div", "grid");
     const m = h("span");
@@ -209,18 +208,28 @@ ul { list-style: none; margin: 0; padding: 0; }
     const r = h("span", "risk" + (risk >= 0.6 ? " hot" : ""));
     r.append(bar(risk), num(risk));
     const items = get(ctx, "cart.items");
-    const cart = items == null ? "–" : `${items} item${items === 1 ? "" : "s"} · ${num(get(ctx, "cart.value"))} ${get(ctx, "cart.currency") || ""}`;
+    const value = get(ctx, "cart.value");
+    const cart = items == null ? "–" : `${items} item${items === 1 ? "" : "s"}${value ? ` · ${num(value)} ${get(ctx, "cart.currency") || ""}` : ""}`;
     const page = [get(ctx, "page.type"), get(ctx, "journey.stage")].filter(Boolean).join(" · ") || "–";
     for (const [k, v] of [["moment", m], ["risk", r], ["cart", cart], ["channel", get(ctx, "channel") || "–"], ["page", page], ["idle", num(get(ctx, "idle.seconds")) + " s"]]) {
       g.append(h("span", "k", k), typeof v === "string" ? h("span", null, v) : v);
     }
     state.replaceChildren(h("h3", null, "Shopper"), g);
 
+    // Fired first, then the rules that were considered and failed (the clause says why), then the
+    // rules the last signal did not concern.
+    const quiet = (r) => !r.fired && /^not (triggered|evaluated)/.test(r.reason || "");
+    const rank = (r) => (r.fired || fired.has(r.id) ? 0 : quiet(r) ? 2 : 1);
     const ul = h("ul");
-    for (const rule of list) {
-      const li = h("li", "rule" + (rule.fired ? (rule.variant === "holdout" ? " holdout" : " fired") : ""));
+    for (const rule of list.map((r, i) => [r, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([r]) => r)) {
+      const li = h("li", "rule" + (rule.fired ? (rule.variant === "holdout" ? " holdout" : " fired") : quiet(rule) ? " quiet" : ""));
       li.dataset.rule = rule.id;
-      li.append(h("span", "mark", rule.fired ? (rule.variant === "holdout" ? "◐" : "✓") : "✗"), h("code", null, rule.id), h("span", "why", rule.reason || ""));
+      const id = h("code", null, rule.id);
+      const n = fired.get(rule.id);
+      const name = h("span");
+      name.append(id);
+      if (n) name.append(h("span", "count", `fired ×${n} on this page`));
+      li.append(h("span", "mark", rule.fired ? (rule.variant === "holdout" ? "◐" : "✓") : n ? "•" : "✗"), name, h("span", "why", rule.reason || ""));
       ul.append(li);
     }
     if (!list.length) {
@@ -228,7 +237,7 @@ ul { list-style: none; margin: 0; padding: 0; }
       ul.append(h("li", "empty", "No rules: Moments is not running on this page."));
       for (const e of refusal || []) ul.append(h("li", "err", e));
     }
-    rules.replaceChildren(h("h3", null, `Rules (${list.length}) — last evaluation`), ul);
+    rules.replaceChildren(h("h3", null, `Rules (${list.length}) — why, at the last signal`), ul);
 
     const sl = h("ul");
     for (const s of [...log].reverse()) {
@@ -272,6 +281,14 @@ ul { list-style: none; margin: 0; padding: 0; }
     call("off", "error", onError);
     clearInterval(timer);
     host.remove();
+  }
+
+  // Before the overlay arrived: what the SDK had pushed to dataLayer (times unknown).
+  for (const e of Array.isArray(window.dataLayer) ? window.dataLayer : []) {
+    if (e && e.event === "moments_signal") {
+      onSignal(e);
+      log[log.length - 1].t = null;
+    } else if (e && e.event === "moments_decision") onDecision(e);
   }
 
   M.__overlay = { show, hide };

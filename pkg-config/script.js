@@ -12,8 +12,10 @@
 // - Loads `moments.wasm` from beside this file (resolved from the script's own URL, so any path or
 //   CDN works), with streaming compilation where the server sends `application/wasm`.
 // - Attributes: data-bundle (URL, relative to the page), data-consent (granted | pending),
-//   data-debug (present = console logs and overlay), data-storage (local | session | memory).
-//   A `nonce` on the tag is handed to the SDK for any <style> it injects.
+//   data-debug (present = console logs and the debug overlay, moments-debug.js from beside this
+//   file; also `?moments_debug=1` or `Moments.debug(true)`), data-storage (local | session | memory).
+//   Styles go in constructed stylesheets (allowed by a CSP without 'unsafe-inline'); where a
+//   browser lacks them, a <style> carries the nonce of this tag (the SDK reads script[nonce]).
 // - Loads once per page, however many times the tag appears. Never throws into the page.
 import { create, validate, evaluate } from "./api.js";
 
@@ -139,10 +141,34 @@ function boot(w, prev) {
   };
   for (const m of ["track", "set", "consent", "on", "off", "context", "explain", "reset", "destroy", "fire"]) api[m] = call(m);
   Object.defineProperty(api, "__moments", { value: true });
+
+  // The debug overlay lives in moments-debug.js beside this file, fetched only when asked for.
+  const nonce = (script && (script.nonce || script.getAttribute("nonce"))) || undefined;
+  let overlayRequested = false;
+  api.debug = (on) => {
+    try {
+      api.__debugWanted = on !== false;
+      if (!api.__debugWanted) {
+        if (api.__overlay) api.__overlay.hide();
+      } else if (api.__overlay) {
+        api.__overlay.show();
+      } else if (!overlayRequested) {
+        overlayRequested = true;
+        const s = doc.createElement("script");
+        s.src = new URL("moments-debug.js", src).href;
+        s.async = true;
+        if (nonce) s.nonce = nonce;
+        (doc.head || doc.documentElement).appendChild(s);
+      }
+    } catch (e) {
+      /* never throw into the page */
+    }
+  };
   w.Moments = api;
 
   const bundle = attr("data-bundle");
   const debug = !!(script && script.hasAttribute("data-debug")) || debugParam;
+  if (debug) api.debug(true);
   if (!bundle) {
     if (debug) console.warn("[moments] no data-bundle on the script tag; call Moments.init({bundle}) yourself");
     return;
@@ -153,6 +179,5 @@ function boot(w, prev) {
     consent: consent === "granted" || consent === "pending" ? consent : undefined,
     debug,
     storage: attr("data-storage") || undefined,
-    nonce: (script && (script.nonce || script.getAttribute("nonce"))) || undefined,
   });
 }

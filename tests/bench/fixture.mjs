@@ -6,6 +6,7 @@
 //   www/bench/index.html            the fixture page, Moments by script tag (committed)
 //   www/bench/vendor/plain.html     the same page without any SDK (generated)
 //   www/bench/vendor/growthbook.html the same page with GrowthBook's browser bundle (generated)
+//   www/bench/vendor/profile.html   the Moments page on a wasm with function names (generated)
 //   www/bench/vendor/bundle.json    500 rules (generated)
 //   www/bench/vendor/features.json  {features, attributes} for GrowthBook (generated)
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
@@ -191,8 +192,8 @@ const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:0}header{position:
 main{display:grid;grid-template-columns:repeat(3,1fr);gap:8px;padding:16px}.grp{display:contents}.card{border:1px solid #eee;padding:8px;min-height:90px}
 .card .t{margin:0 0 4px;font-size:15px}.card .d{margin:0 0 4px;color:#555}.hot{outline:2px solid #e33}footer{padding:40px 16px;color:#777}`;
 
-/** The fixture page. `sdk`: "moments", "growthbook" or "none". */
-export function page(sdk) {
+/** The fixture page. `sdk`: "moments", "growthbook" or "none"; `src`: where moments.js is. */
+export function page(sdk, src = "/moments/moments.js") {
   const cards = [];
   for (let g = 0; g < GROUPS; g++) {
     cards.push(`<section class="grp grp-${g}" data-grp="${g}">`);
@@ -223,7 +224,7 @@ ${sdk === "growthbook" ? `window.__benchGb = async function () {
 ${sdk === "moments" ? `window.Moments = window.Moments || []; Moments.push(["set", { tier: "gold", n: 0 }]);` : ""}
 </script>`;
   const tag = sdk === "moments"
-    ? `<script src="/moments/moments.js" data-bundle="/bench/vendor/bundle.json" async onload="__bench.loaded=performance.now();Moments.ready.then(function(){__bench.ready=performance.now()})"></script>`
+    ? `<script src="${src}" data-bundle="/bench/vendor/bundle.json" async onload="__bench.loaded=performance.now();Moments.ready.then(function(){__bench.ready=performance.now()})"></script>`
     : sdk === "growthbook" ? `<script src="/bench/vendor/growthbook.min.js" async onload="__benchGb()"></script>` : "";
   return `<!doctype html>
 <html lang="en">
@@ -261,6 +262,8 @@ export function write(www) {
   writeIfChanged(`${www}/bench/index.html`, page("moments"));
   writeIfChanged(`${vendor}/plain.html`, page("none"));
   writeIfChanged(`${vendor}/growthbook.html`, page("growthbook"));
+  // The same page on a wasm that keeps its function names (for profiles; see xtask/src/bench.rs).
+  writeIfChanged(`${vendor}/profile.html`, page("moments", "/bench/vendor/prof/moments.js"));
   writeIfChanged(`${vendor}/bundle.json`, JSON.stringify(b, null, 1));
   writeIfChanged(`${vendor}/features.json`, JSON.stringify(features(b)));
   return b;

@@ -35,6 +35,7 @@ test("loads from a sub-path under a strict CSP: wasm beside the script, streamed
   await waitSeen(page, "ready:subpath-fixture");
   assert.ok(page.requests.includes("/cdn/v1/assets/moments.wasm"), `wasm fetched from beside the script: ${page.requests.join(" ")}`);
   assert.ok(!page.requests.some((p) => p.startsWith("/moments/")), "nothing from /moments/");
+  assert.ok(!page.requests.some((p) => p.endsWith("moments-debug.js")), "no debug overlay unless asked for");
   assert.ok(page.requests.includes("/test/subpath/bundle.json"), "data-bundle resolved against the page");
   assert.deepEqual(await page.evaluate(() => window.__streaming), ["instantiateStreaming"], "compiled while streaming");
   assert.deepEqual(await csp(page), [], "no securitypolicyviolation");
@@ -109,6 +110,19 @@ test("data-consent=pending writes nothing to storage until consent(true); consen
   await page.evaluate(() => window.Moments.consent(false));
   await page.evaluate(() => window.Moments.track("step_one"));
   assert.deepEqual(await stored(), { local: [], session: [], cookie: "" }, "withdrawing erases it");
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test("data-debug loads the overlay from beside the script, under the CSP; debug(false) hides it", async () => {
+  const page = await open("debug.html");
+  await momentsReady(page);
+  await page.waitForFunction(() => window.Moments.__overlay, null, { timeout: 10000 });
+  assert.ok(page.requests.includes("/cdn/v1/assets/moments-debug.js"), page.requests.join(" "));
+  await page.evaluate(() => window.Moments.debug(false));
+  await page.evaluate(() => window.Moments.debug(true));
+  assert.equal(page.requests.filter((p) => p.endsWith("moments-debug.js")).length, 1, "fetched once");
+  await page.waitForTimeout(300);
+  assert.deepEqual(await csp(page), [], "no securitypolicyviolation");
   assert.deepEqual(pageErrors(page), []);
 });
 

@@ -1,5 +1,6 @@
-// Bundles to start from, and the journeys that show them off. When www/bundles/examples/index.json
-// exists (a list of file names, or of {file, title, journey}), those files are offered as well.
+// Bundles to start from, and the journeys that show them off. The playground loads each example
+// from www/bundles/examples/<id>.json when that file is there (the maintained copy, also used by
+// `moments simulate`), and falls back to the copy embedded here.
 
 const settings = {
   consent: "granted",
@@ -182,12 +183,13 @@ export const JOURNEYS = [
   },
   {
     id: "searcher",
-    title: "Searches for rain gear, then a store",
+    title: "Searches for trail shoes, then a deal",
     steps: [
       { type: "page", path: "/index.html" },
-      { type: "search", query: "rain jacket" },
+      { type: "search", query: "which trail running shoes are best" },
       { type: "scroll", depth: 75 },
-      { type: "search", query: "store near me" },
+      { type: "page", path: "/index.html" },
+      { type: "search", query: "running shoes sale" },
       { type: "exit" },
     ],
   },
@@ -213,12 +215,13 @@ export const JOURNEYS = [
   },
   {
     id: "undecided-browser",
-    title: "Browses shoes, hesitates",
+    title: "Researches a shoe, hesitates",
     steps: [
-      { type: "page", path: "/category.html?c=shoes" },
-      { type: "scroll", depth: 40 },
+      { type: "page", path: "/index.html" },
+      { type: "search", query: "how to choose running shoe size" },
       { type: "page", path: "/product.html?id=aero-runner-2" },
-      { type: "scroll", depth: 90 },
+      { type: "scroll", depth: 80 },
+      { type: "view_item", id: "aero-runner-2" },
       { type: "idle" },
       { type: "exit" },
     ],

@@ -7,6 +7,7 @@ export const STEP_HELP = [
   ['{"type": "search", "query": "rain jacket"}', "search from the header (opens the results page)"],
   ['{"type": "scroll", "depth": 75}', "scroll to 75 % of the page"],
   ['{"type": "add_to_cart", "id": "trailgrip-gtx", "size": "US 9"}', "add a product as the shop does"],
+  ['{"type": "pointer_leave", "y": -5}', "the pointer leaves through the top (the real exit-intent detector)"],
   ['{"type": "remove_from_cart", "id": "trailgrip-gtx"}', "remove it"],
   ['{"type": "purchase", "value": 129}', "any GA4 event: view_item, view_cart, begin_checkout, purchase"],
   ['{"type": "idle"}  {"type": "exit"}', "fire idle / exit_intent by hand"],
@@ -14,11 +15,23 @@ export const STEP_HELP = [
   ['{"type": "track", "name": "size_finder_used", "props": {}}', "a custom event"],
   ['{"type": "set", "attrs": {"loggedIn": true}}', "site attributes (custom.*)"],
   ['{"type": "wait", "seconds": 2}', "let time pass"],
+  ["moments simulate journeys", "play too: page_view, scroll {y, maxY}, pointer_leave, reload…; their times and expect lines are skipped"],
 ];
 
 const COMMERCE = ["view_item", "add_to_cart", "remove_from_cart", "view_cart", "begin_checkout", "purchase"];
-const NEEDS = { page: "path", search: "query", scroll: "depth", fire: "signal", track: "name", set: "attrs", wait: "seconds", add_to_cart: "id", remove_from_cart: "id" };
-const KNOWN = new Set([...COMMERCE, ...Object.keys(NEEDS), "idle", "exit", "dataLayer"]);
+const NEEDS = { page: "path", search: "query", scroll: "depth", fire: "signal", track: "name", set: "attrs", wait: "seconds", remove_from_cart: "id" };
+const KNOWN = new Set([...COMMERCE, ...Object.keys(NEEDS), "idle", "exit", "dataLayer", "reload", "pointer_leave", "pointer_enter"]);
+// `moments simulate` journeys (tests/journeys/README.md) play here too: their times are ignored
+// (steps play one after another), header and `expect` lines are skipped, and these types map.
+const SKIPPED = new Set(["device", "tick", "activity", "visibility"]);
+function fromSimulate(s) {
+  if (s.type === "page_view" && s.url) {
+    const u = new URL(s.url, location.href);
+    return { type: "page", path: u.pathname + u.search };
+  }
+  if (s.type === "scroll" && s.depth == null && s.maxY > 0) return { type: "scroll", depth: Math.round((100 * s.y) / s.maxY) };
+  return s;
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Reads a journey: JSON lines (or one JSON array). Returns `{steps, errors: [{line, message}]}`. */
@@ -46,8 +59,12 @@ export function parseJourney(text) {
         continue;
       }
     }
+    if (s && typeof s === "object" && !Array.isArray(s) && s.type === undefined) continue; // a header or an expectation
+    if (s && typeof s.type === "string") s = fromSimulate(s);
     if (!s || typeof s !== "object" || typeof s.type !== "string") {
       errors.push({ line, message: 'each step needs a "type", e.g. {"type": "exit"}' });
+    } else if (SKIPPED.has(s.type)) {
+      continue;
     } else if (!KNOWN.has(s.type)) {
       errors.push({ line, message: `unknown step type "${s.type}" (one of ${[...KNOWN].join(", ")})` });
     } else if (NEEDS[s.type] && s[NEEDS[s.type]] == null) {
@@ -72,6 +89,9 @@ export function describe(s) {
     case "idle": return ["idle", "(fired)"];
     case "exit": return ["exit", "exit_intent (fired)"];
     case "dataLayer": return ["dataLayer", (s.entry && s.entry.event) || ""];
+    case "reload": return ["reload", ""];
+    case "pointer_leave": return ["pointer leaves", `y = ${s.y ?? -5}`];
+    case "pointer_enter": return ["pointer back", ""];
     default: return [s.type, [s.id, s.value != null ? "$" + s.value : ""].filter(Boolean).join(" ")];
   }
 }
@@ -150,6 +170,16 @@ async function play(preview, s) {
   switch (s.type) {
     case "page":
       return preview.navigate(s.path);
+    case "reload":
+      return preview.reload();
+    case "pointer_leave":
+    case "pointer_enter": {
+      // The real thing for the exit-intent detector: the pointer leaves through the top (or returns).
+      const y = s.y ?? -5;
+      const type = s.type === "pointer_leave" ? "mouseout" : "mouseover";
+      win.document.documentElement.dispatchEvent(new win.MouseEvent(type, { bubbles: true, clientX: 400, clientY: y, relatedTarget: null }));
+      return;
+    }
     case "search":
       return preview.navigate("/search.html?q=" + encodeURIComponent(s.query));
     case "scroll": {
@@ -160,7 +190,8 @@ async function play(preview, s) {
       return;
     }
     case "add_to_cart":
-      return addToCart(win, s);
+      if (s.id) return addToCart(win, s);
+      break; // GA4-shaped, with items: pushed below
     case "remove_from_cart":
       return removeFromCart(win, s);
     case "idle":
@@ -178,15 +209,13 @@ async function play(preview, s) {
     case "dataLayer":
       win.dataLayer = win.dataLayer || [];
       return void win.dataLayer.push(s.entry || {});
-    default: {
-      // A GA4 ecommerce event, as the page would push it.
-      const p = s.id ? product(win, s.id) : null;
-      const items = p ? [ga4Item(p, s.quantity, s.size)] : [];
-      const value = s.value != null ? Number(s.value) : items.reduce((v, it) => v + it.price * it.quantity, 0);
-      const extra = s.type === "purchase" ? { transaction_id: "TH-PLAY" + Date.now().toString(36).toUpperCase() } : {};
-      return push(win, s.type, Object.assign({ currency: "USD", value, items }, extra));
-    }
   }
+  // Any other commerce event (and add_to_cart given as GA4 items): pushed as the page would.
+  const p = s.id ? product(win, s.id) : null;
+  const items = Array.isArray(s.items) ? s.items : p ? [ga4Item(p, s.quantity, s.size)] : [];
+  const value = s.value != null ? Number(s.value) : items.reduce((v, it) => v + (Number(it.price) || 0) * (Number(it.quantity) || 1), 0);
+  const extra = s.type === "purchase" ? { transaction_id: "TH-PLAY" + Date.now().toString(36).toUpperCase() } : {};
+  push(win, s.type, Object.assign({ currency: "USD", value, items }, extra));
 }
 
 const pick = (o, path) => path.split(".").reduce((v, k) => (v == null ? undefined : v[k]), o);

@@ -31,7 +31,21 @@ const store = {
     }
   },
 };
-const pretty = (o) => JSON.stringify(o, null, 2) + "\n";
+/** JSON with two-space indents that keeps short objects and arrays on one line, as bundles are written by hand. */
+const inline = (v) =>
+  Array.isArray(v) ? `[${v.map(inline).join(", ")}]`
+  : v && typeof v === "object" ? (Object.keys(v).length ? `{ ${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${inline(x)}`).join(", ")} }` : "{}")
+  : JSON.stringify(v);
+function layout(v, indent, lead) {
+  const one = inline(v);
+  if (!v || typeof v !== "object" || indent.length + lead + one.length <= 100) return one;
+  const inner = indent + "  ";
+  const parts = Array.isArray(v)
+    ? v.map((x) => inner + layout(x, inner, 0))
+    : Object.entries(v).map(([k, x]) => `${inner}${JSON.stringify(k)}: ${layout(x, inner, JSON.stringify(k).length + 2)}`);
+  return Array.isArray(v) ? `[\n${parts.join(",\n")}\n${indent}]` : `{\n${parts.join(",\n")}\n${indent}}`;
+}
+const pretty = (o) => layout(o, "", 0) + "\n";
 const journeyText = (steps) => steps.map((s) => JSON.stringify(s).replace(/":/g, '": ').replace(/,"/g, ', "')).join("\n") + "\n";
 
 let bundle = null; // the last valid bundle object
@@ -127,7 +141,7 @@ async function chooseExample(value) {
   } else {
     const x = examples[Number(value.slice(1))];
     if (!x) return;
-    text = x.bundle ? pretty(x.bundle) : await fetch(x.file).then((r) => r.text());
+    text = x.text || pretty(x.bundle);
     journey = JOURNEYS.find((j) => j.id === x.journey);
   }
   editor.value = text;
@@ -137,29 +151,23 @@ async function chooseExample(value) {
     setJourney(journey);
     const first = journey.steps[0];
     if (first && first.type === "page") {
-      $("#page").value = PAGES.some(([p]) => p === first.path) ? first.path : "";
+      showPage(first.path);
       preview.navigate(first.path);
     }
   }
   $("#example").value = "";
 }
 
-/** Offers www/bundles/examples/*.json when that folder has an index.json (file names or {file, title, journey}). */
-async function moreExamples() {
-  try {
-    const res = await fetch("/bundles/examples/index.json");
-    if (!res.ok) return;
-    const list = await res.json();
-    for (const item of Array.isArray(list) ? list : []) {
-      const file = typeof item === "string" ? item : item.file;
-      if (!file) continue;
-      const url = new URL(file, new URL("/bundles/examples/", location.href)).href;
-      examples.push({ title: (item.title || file.replace(/\.json$/, "").replace(/[-_]/g, " ")) + " (examples/)", file: url, journey: item.journey });
+/** Takes the maintained copies of the examples from www/bundles/examples/ where they exist. */
+async function exampleFiles() {
+  await Promise.all(examples.map(async (x) => {
+    try {
+      const res = await fetch(`/bundles/examples/${x.id}.json`);
+      if (res.ok) x.text = await res.text();
+    } catch (e) {
+      /* keep the embedded copy */
     }
-    fillExamples();
-  } catch (e) {
-    /* only the built-in examples */
-  }
+  }));
 }
 
 async function copy() {
@@ -233,11 +241,13 @@ function stateCell(c) {
   }
   const risk = typeof c.risk === "number";
   const cart = c.cartItems != null ? `${c.cartItems} · ${c.cartValue != null ? (c.currency === "USD" || !c.currency ? "$" : c.currency + " ") + num(c.cartValue) : "–"}` : "–";
+  const facts = el("div", { className: "facts" },
+    el("span", { className: "k", textContent: "risk" }), meter(c.risk, risk && c.risk >= 0.6 ? "hot" : ""), el("b", { textContent: num(c.risk) }),
+    el("span", { className: "k", textContent: "cart" }), el("b", { textContent: cart }));
   return el("div", { className: "state" },
-    el("div", { className: "moment-cell" }, el("span", { className: "moment-name " + (c.moment || "none"), textContent: c.moment || "–" }), bars),
-    el("div", { className: "kv" }, el("span", { textContent: "risk" }), meter(c.risk, risk && c.risk >= 0.6 ? "hot" : ""), el("b", { textContent: num(c.risk) })),
-    el("div", { className: "kv" }, el("span", { textContent: "cart" }), el("b", { textContent: cart })),
-    c.channel ? el("div", { className: "kv" }, el("span", { textContent: "channel" }), el("b", { textContent: c.channel })) : null);
+    el("div", { className: "moment-cell" }, el("span", { className: "moment-name " + (c.moment || "none"), textContent: c.moment || "–" }), bars,
+      c.channel ? el("span", { className: "channel", textContent: c.channel, title: "channel" }) : null),
+    facts);
 }
 
 function renderRow(row) {
@@ -303,8 +313,18 @@ async function run() {
     running = false;
     $("#run").disabled = !bundle;
     document.documentElement.dataset.run = "done";
-    $("#page").value = PAGES.some(([p]) => p === preview.path()) ? preview.path() : "";
+    showPage(preview.path());
   }
+}
+
+/** Shows `path` in the page picker (an extra entry when it is not one of the listed pages). */
+function showPage(path) {
+  const sel = $("#page");
+  const other = sel.options[0];
+  const listed = PAGES.some(([p]) => p === path);
+  other.hidden = listed;
+  other.textContent = path || "(page)";
+  sel.value = listed ? path : "";
 }
 
 /* ---------- start ---------- */
@@ -319,12 +339,9 @@ function start() {
   $("#download").addEventListener("click", download);
   $("#format").addEventListener("click", format);
   const page = $("#page");
-  page.replaceChildren(el("option", { value: "", textContent: "(another page)", hidden: true }), ...PAGES.map(([p, t]) => el("option", { value: p, textContent: t })));
+  page.replaceChildren(el("option", { value: "", textContent: "(page)", hidden: true }), ...PAGES.map(([p, t]) => el("option", { value: p, textContent: t })));
   page.addEventListener("change", () => page.value && preview.navigate(page.value));
-  $("#preview").addEventListener("load", () => {
-    const p = preview.path();
-    page.value = PAGES.some(([x]) => x === p) ? p : "";
-  });
+  $("#preview").addEventListener("load", () => showPage(preview.path()));
   $("#reload").addEventListener("click", () => preview.reload());
   $("#new-shopper").addEventListener("click", () => {
     preview.resetShopper();
@@ -339,7 +356,7 @@ function start() {
   $("#step-help-list").replaceChildren(...STEP_HELP.map(([code, text]) => el("li", {}, el("code", { textContent: code }), " ", el("span", { textContent: text }))));
 
   const saved = store.get(SAVED);
-  editor.value = saved && saved.trim() ? saved : pretty(EXAMPLES[0].bundle);
+  editor.value = saved && saved.trim() ? saved : examples[0].text || pretty(examples[0].bundle);
   const savedJourney = store.get(SAVED_JOURNEY);
   if (savedJourney && savedJourney.trim()) {
     $("#journey-text").value = savedJourney;
@@ -350,10 +367,9 @@ function start() {
   check();
   const first = parseJourney($("#journey-text").value).steps[0];
   preview.navigate(first && first.type === "page" ? first.path : "/index.html");
-  moreExamples();
 }
 
-load().then(start, (e) => {
+Promise.all([load(), exampleFiles()]).then(start, (e) => {
   $("#status").textContent = "The engine did not load: " + ((e && e.message) || e);
   $("#status").dataset.kind = "error";
 });

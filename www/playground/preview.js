@@ -89,6 +89,10 @@ export class Preview {
   /** Shows or hides the SDK's debug overlay in the frame. */
   setOverlay(on) {
     this.overlay = on;
+    this.showOverlay(on);
+  }
+
+  showOverlay(on) {
     try {
       const M = this.win.Moments;
       if (M && typeof M.debug === "function") M.debug(on);
@@ -110,6 +114,7 @@ export class Preview {
   async attach() {
     const gen = ++this.gen;
     const win = this.win;
+    if (!this.path()) return; // the frame's first, empty document
     this.instance = null;
     this.onStatus("starting Moments…", "busy");
     const M = await waitFor(() => win.Moments && win.Moments.__moments && win.Moments, 6000);
@@ -148,7 +153,7 @@ export class Preview {
     const win = this.win;
     const M = win.Moments && win.Moments.__moments ? win.Moments : null;
     if (this.instance) {
-      this.setOverlay(false);
+      this.showOverlay(false);
       this.instance.destroy();
       this.instance = null;
     }
@@ -171,10 +176,10 @@ export class Preview {
       for (const name of METHODS) M[name] = m[name];
       M.ready = Promise.resolve(M);
     }
-    if (this.overlay) this.setOverlay(true);
+    if (this.overlay) this.showOverlay(true);
     const errors = this.events().filter((e) => e.event === "moments_error" && e.severity !== "warning");
     if (errors.length) this.onStatus(`Moments reported: ${errors[0].message}`, "warn");
-    else this.onStatus(`“${this.bundle.id || "bundle"}” is live on ${this.path()}`, "ok");
+    else this.onStatus(`edited bundle “${this.bundle.id || "bundle"}” is live on this page`, "ok");
     return this.settled(m);
   }
 

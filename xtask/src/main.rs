@@ -8,6 +8,7 @@
 //! - `serve` — serve `www/` and `dist/` without building (`--port N`)
 //! - `setup` — install what is missing (idempotent); every other command runs it first
 
+mod bench;
 mod build;
 mod serve;
 mod setup;

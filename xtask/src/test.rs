@@ -58,7 +58,7 @@ fn e2e(root: &Path, tmp: &Path) -> Result {
         .env("TMPDIR", tmp))
 }
 
-/// `cargo xtask bench`: see BENCHMARKS.md.
-pub fn bench(_args: &[String]) -> Result {
-    build::size()
+/// `cargo xtask bench`: Moments against its peers, one table; see xtask/src/bench.rs and BENCHMARKS.md.
+pub fn bench(args: &[String]) -> Result {
+    crate::bench::main(args)
 }

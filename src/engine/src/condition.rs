@@ -80,12 +80,15 @@ const DEFAULT_FACTORY: Option<RegexFactory> = None;
 #[derive(Clone, Debug, Default)]
 pub struct Condition {
     clauses: Box<[Clause]>,
+    /// The source, for [`Condition::explain`]; clause `i` is its `i`-th member.
+    src: Value,
 }
 
 #[derive(Clone, Debug)]
 enum Clause {
-    /// `path: test`; `src` is the test's JSON, for [`Condition::explain`].
-    Path(Path, Test, Value),
+    /// `path: op && more`: the first test inline (most have one), so that evaluating a clause
+    /// touches one contiguous piece of memory.
+    Path(Path, Op, Test),
     Or(Box<[Condition]>),
     Nor(Box<[Condition]>),
     And(Box<[Condition]>),
@@ -94,34 +97,95 @@ enum Clause {
     False,
 }
 
-/// A dotted path, split once.
+/// A dotted path, split once; the first two segments inline.
 #[derive(Clone, Debug)]
 struct Path {
+    segs: [Seg; 2],
+    count: u16,
+    rest: Box<[Seg]>,
     text: Box<str>,
-    segs: Box<[Seg]>,
 }
 
-#[derive(Clone, Debug)]
+/// One key of a path: where it is in the path's text, its bytes packed (for keys up to 16 bytes,
+/// compared without following a pointer), and where in its object it was found last time
+/// (contexts share a shape, so this is usually right and saves the scan: an inline cache, as
+/// JavaScript engines keep).
+#[derive(Clone, Debug, Default)]
 struct Seg {
-    key: Box<str>,
-    /// The key as an array index, when it is one (`"0"`, `"12"`, not `"01"`).
-    idx: Option<usize>,
-    /// Where in its object the key was found last time: contexts share a shape, so this is
-    /// usually right and saves the scan (an inline cache, as JavaScript engines keep).
+    sig: [u64; 2],
+    at: u16,
+    n: u16,
     hint: Cell<u32>,
 }
 
+/// A string that compares without following a pointer when it is short (as enum-like values
+/// are): its bytes packed in two words.
+#[derive(Clone, Debug)]
+struct Text {
+    sig: [u64; 2],
+    s: Box<str>,
+}
+
+impl Text {
+    fn new(s: &str) -> Text {
+        Text { sig: sig(s.as_bytes()), s: s.into() }
+    }
+
+    #[inline]
+    fn is(&self, b: &[u8]) -> bool {
+        b.len() == self.s.len() && if b.len() <= 16 { sig(b) == self.sig } else { b == self.s.as_bytes() }
+    }
+}
+
+/// For up to 16 bytes, two words that are equal for two strings of the same length exactly when
+/// the strings are (overlapping loads of the first and last bytes).
+#[inline]
+fn sig(b: &[u8]) -> [u64; 2] {
+    let n = b.len();
+    if (8..=16).contains(&n) {
+        let mut x = [0; 8];
+        let mut y = [0; 8];
+        x.copy_from_slice(&b[..8]);
+        y.copy_from_slice(&b[n - 8..]);
+        [u64::from_le_bytes(x), u64::from_le_bytes(y)]
+    } else if (4..8).contains(&n) {
+        let mut x = [0; 4];
+        let mut y = [0; 4];
+        x.copy_from_slice(&b[..4]);
+        y.copy_from_slice(&b[n - 4..]);
+        [u64::from(u32::from_le_bytes(x)), u64::from(u32::from_le_bytes(y))]
+    } else if (1..4).contains(&n) {
+        [u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0]
+    } else {
+        [0; 2]
+    }
+}
+
 impl Seg {
-    fn find<'a>(&self, m: &'a [(String, Value)]) -> Option<&'a Value> {
-        let key = self.key.as_bytes();
-        let is = |k: &String| same(k.as_bytes(), key);
-        let h = self.hint.get() as usize;
-        if let Some((k, v)) = m.get(h) {
-            if is(k) {
+    fn key<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.at as usize..self.at as usize + self.n as usize).unwrap_or("")
+    }
+
+    #[inline]
+    fn find<'a>(&self, m: &'a [(String, Value)], text: &str) -> Option<&'a Value> {
+        if let Some((k, v)) = m.get(self.hint.get() as usize) {
+            if self.is(k, text) {
                 return Some(v);
             }
         }
-        let i = m.iter().position(|(k, _)| is(k))?;
+        self.scan(m, text)
+    }
+
+    #[inline]
+    fn is(&self, k: &str, text: &str) -> bool {
+        let (k, n) = (k.as_bytes(), self.n as usize);
+        k.len() == n && if n <= 16 { sig(k) == self.sig } else { k == self.key(text).as_bytes() }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn scan<'a>(&self, m: &'a [(String, Value)], text: &str) -> Option<&'a Value> {
+        let i = m.iter().position(|(k, _)| self.is(k, text))?;
         self.hint.set(i as u32);
         Some(&m[i].1)
     }
@@ -132,17 +196,20 @@ impl Seg {
 type Test = Box<[Op]>;
 
 fn holds(t: &[Op], v: V) -> bool {
-    t.iter().all(|o| o.eval(v))
+    t.iter().all(|o| o.eval_v(v))
 }
 
+/// A comparison, as the set of orderings that satisfy it: bit 0 less, bit 1 equal, bit 2 greater.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Rel {
-    Lt,
-    Lte,
-    Gt,
-    Gte,
-    Eq,
-    Ne,
+struct Rel(u8);
+
+impl Rel {
+    const LT: Rel = Rel(1);
+    const LTE: Rel = Rel(3);
+    const GT: Rel = Rel(4);
+    const GTE: Rel = Rel(6);
+    const EQ: Rel = Rel(2);
+    const NE: Rel = Rel(5);
 }
 
 /// A literal for strict equality (`===`); arrays and objects never equal anything.
@@ -151,7 +218,7 @@ enum Lit {
     Null,
     Bool(bool),
     Num(f64),
-    Str(Box<str>),
+    Str(Text),
     Never,
 }
 
@@ -165,7 +232,7 @@ struct Prim {
 #[derive(Clone, Debug)]
 enum Op {
     /// `String(x) === s`
-    Str(Box<str>),
+    Str(Text),
     /// `String(x).toLowerCase() === s` (s already lowered; `$alli` elements)
     StrI(Box<str>),
     /// `x * 1 === n`
@@ -254,13 +321,21 @@ impl Condition {
     /// Whether the context satisfies the condition. Never panics; allocates only for rare
     /// JavaScript coercions (an array compared with a string).
     pub fn eval(&self, ctx: &Value) -> bool {
-        self.clauses.iter().all(|c| c.eval(ctx))
+        self.clauses.iter().all(|c| match c {
+            Clause::Path(p, op, more) => p.test(ctx, op, more),
+            _ => c.eval(ctx),
+        })
     }
 
     /// `None` when the condition holds; otherwise the first failing clause with the value seen,
     /// e.g. `cart.value is 40, needs $gte 100`.
     pub fn explain(&self, ctx: &Value) -> Option<String> {
-        self.clauses.iter().find(|c| !c.eval(ctx)).map(|c| c.explain(ctx))
+        let i = self.clauses.iter().position(|c| !c.eval(ctx))?;
+        let src = match &self.src {
+            Value::Obj(m) => m.get(i).map(|e| &e.1),
+            _ => None,
+        };
+        Some(self.clauses[i].explain(ctx, src.unwrap_or(&Value::Null)))
     }
 
     /// Every context path the condition reads (not those inside `$elemMatch`, which are relative to
@@ -290,7 +365,7 @@ impl Condition {
 impl Clause {
     fn eval(&self, ctx: &Value) -> bool {
         match self {
-            Clause::Path(p, t, _) => holds(t, p.get(ctx).unwrap_or(V::Null)),
+            Clause::Path(p, op, more) => p.test(ctx, op, more),
             Clause::Or(s) => s.is_empty() || s.iter().any(|c| c.eval(ctx)),
             Clause::Nor(s) => !(s.is_empty() || s.iter().any(|c| c.eval(ctx))),
             Clause::And(s) => s.iter().all(|c| c.eval(ctx)),
@@ -299,9 +374,9 @@ impl Clause {
         }
     }
 
-    fn explain(&self, ctx: &Value) -> String {
+    fn explain(&self, ctx: &Value, src: &Value) -> String {
         match self {
-            Clause::Path(p, t, src) => {
+            Clause::Path(p, op, more) => {
                 let seen = p.get(ctx);
                 let mut s = String::from(&*p.text);
                 s.push_str(" is ");
@@ -310,10 +385,10 @@ impl Clause {
                     None => s.push_str("missing"),
                 }
                 s.push_str(", needs ");
-                match (t, src) {
-                    (ops, Value::Obj(m)) if is_operator_object(src) => {
+                match src {
+                    Value::Obj(m) if is_operator_object(src) => {
                         let v = seen.unwrap_or(V::Null);
-                        let i = ops.iter().position(|o| !o.eval(v)).unwrap_or(0);
+                        let i = if op.eval_v(v) { more.iter().position(|o| !o.eval_v(v)).map_or(0, |i| i + 1) } else { 0 };
                         if let Some((k, a)) = m.get(i) {
                             s.push_str(k);
                             s.push(' ');
@@ -340,30 +415,64 @@ impl Clause {
 }
 
 impl Path {
-    fn new(text: &str) -> Path {
-        let segs = text
-            .split('.')
-            .map(|k| {
-                let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'));
-                Seg { key: k.into(), idx: if canonical { k.parse().ok() } else { None }, hint: Cell::new(0) }
-            })
-            .collect();
-        Path { text: text.into(), segs }
+    fn new(text: &str) -> Option<Path> {
+        let mut segs = Vec::new();
+        let mut at = 0;
+        for k in text.split('.') {
+            segs.push(Seg { sig: sig(k.as_bytes()), at: u16::try_from(at).ok()?, n: u16::try_from(k.len()).ok()?, hint: Cell::new(0) });
+            at += k.len() + 1;
+        }
+        let count = u16::try_from(segs.len()).ok()?;
+        let rest = segs.split_off(segs.len().min(2)).into();
+        let mut first = segs.into_iter();
+        let segs = [first.next().unwrap_or_default(), first.next().unwrap_or_default()];
+        Some(Path { segs, count, rest, text: text.into() })
+    }
+
+    /// Whether the value at this path passes `op` and `more`.
+    #[inline]
+    fn test(&self, ctx: &Value, op: &Op, more: &[Op]) -> bool {
+        // The common case (objects all the way down) straight on the `Value`; arrays on the way
+        // (indices, `length`) take the general road.
+        if self.count > 2 {
+            return holds_general(self, ctx, op, more);
+        }
+        let mut cur = ctx;
+        for s in &self.segs[..self.count as usize] {
+            cur = match cur {
+                Value::Obj(m) => match s.find(m, &self.text) {
+                    Some(v) => v,
+                    None => &NULL,
+                },
+                Value::Arr(_) => return holds_general(self, ctx, op, more),
+                _ => &NULL,
+            };
+        }
+        op.eval(cur) && more.iter().all(|o| o.eval(cur))
     }
 
     /// GrowthBook's `getPath`; `None` when missing.
+    #[inline]
     fn get<'a>(&self, root: &'a Value) -> Option<V<'a>> {
         let mut cur = root;
-        let last = self.segs.len().saturating_sub(1);
-        for (i, s) in self.segs.iter().enumerate() {
+        let count = self.count as usize;
+        for i in 0..count {
+            let s = match self.segs.get(i) {
+                Some(s) => s,
+                None => self.rest.get(i - 2)?,
+            };
             cur = match cur {
-                Value::Obj(m) => s.find(m)?,
-                Value::Arr(a) => match s.idx {
-                    Some(i) => a.get(i)?,
-                    // A number has no members, so `length` can only end a path.
-                    None if &*s.key == "length" && i == last => return Some(V::Num(a.len() as f64)),
-                    None => return None,
-                },
+                Value::Obj(m) => s.find(m, &self.text)?,
+                Value::Arr(a) => {
+                    let k = s.key(&self.text);
+                    let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'));
+                    match k.parse::<usize>() {
+                        Ok(i) if canonical => a.get(i)?,
+                        // A number has no members, so `length` can only end a path.
+                        _ if k == "length" && i + 1 == count => return Some(V::Num(a.len() as f64)),
+                        _ => return None,
+                    }
+                }
                 _ => return None,
             };
         }
@@ -371,12 +480,35 @@ impl Path {
     }
 }
 
+static NULL: Value = Value::Null;
+
+#[cold]
+fn holds_general(p: &Path, ctx: &Value, op: &Op, more: &[Op]) -> bool {
+    let v = p.get(ctx).unwrap_or(V::Null);
+    op.eval_v(v) && more.iter().all(|o| o.eval_v(v))
+}
+
 impl Op {
-    fn eval(&self, v: V) -> bool {
+    /// The test on a value from the context: the common cases directly, the rest through [`V`].
+    #[inline]
+    fn eval(&self, v: &Value) -> bool {
+        match (self, v) {
+            (Op::Rel(r, p), Value::Num(x)) => r.num(*x, p.n),
+            (Op::Str(t) | Op::Eq(Lit::Str(t)), Value::Str(s)) => t.is(s.as_bytes()),
+            (Op::In { set, ci: false, neg }, Value::Str(s)) => {
+                let (b, g) = (s.as_bytes(), sig(s.as_bytes()));
+                let short = b.len() <= 16;
+                set.iter().any(|l| matches!(l, Lit::Str(t) if t.s.len() == b.len() && if short { t.sig == g } else { t.s.as_bytes() == b })) != *neg
+            }
+            _ => self.eval_v(view(v)),
+        }
+    }
+
+    fn eval_v(&self, v: V) -> bool {
         match self {
             Op::Str(e) => match v {
-                V::Str(s) => same(e.as_bytes(), s.as_bytes()),
-                _ => cmp_with(e, |w| js_string(v, w)) == Ordering::Equal,
+                V::Str(s) => e.is(s.as_bytes()),
+                _ => cmp_with(&e.s, |w| js_string(v, w)) == Ordering::Equal,
             },
             Op::StrI(e) => cmp_with(e, |w| js_string(v, &mut Lower(w))) == Ordering::Equal,
             Op::Num(n) => to_number(v) == *n,
@@ -424,36 +556,29 @@ impl Lit {
             (Lit::Null, V::Null) => true,
             (Lit::Bool(a), V::Bool(b)) => *a == b,
             (Lit::Num(a), V::Num(b)) => *a == b,
-            (Lit::Str(a), V::Str(b)) if ci => eq_lower(b, a),
-            (Lit::Str(a), V::Str(b)) => same(a.as_bytes(), b.as_bytes()),
+            (Lit::Str(a), V::Str(b)) if ci => eq_lower(b, &a.s),
+            (Lit::Str(a), V::Str(b)) => a.is(b.as_bytes()),
             _ => false,
         }
     }
 }
 
 impl Rel {
-    /// `x < n` and so on (false with NaN, as in JavaScript).
+    /// `x < n` and so on (false with NaN, as in JavaScript), without branches.
+    #[inline]
     fn num(self, x: f64, n: f64) -> bool {
-        match self {
-            Rel::Lt => x < n,
-            Rel::Lte => x <= n,
-            Rel::Gt => x > n,
-            Rel::Gte => x >= n,
-            Rel::Eq => x == n,
-            Rel::Ne => x != n,
-        }
+        let o = u8::from(x < n) | u8::from(x == n) << 1 | u8::from(x > n) << 2;
+        self.0 & o != 0
     }
 
     fn holds(self, o: Option<Ordering>) -> bool {
-        let Some(o) = o else { return false };
-        match self {
-            Rel::Lt => o == Ordering::Less,
-            Rel::Lte => o != Ordering::Greater,
-            Rel::Gt => o == Ordering::Greater,
-            Rel::Gte => o != Ordering::Less,
-            Rel::Eq => o == Ordering::Equal,
-            Rel::Ne => o != Ordering::Equal,
-        }
+        let bit = match o {
+            None => 0,
+            Some(Ordering::Less) => 1,
+            Some(Ordering::Equal) => 2,
+            Some(Ordering::Greater) => 4,
+        };
+        self.0 & bit != 0
     }
 }
 
@@ -478,10 +603,16 @@ impl Matcher {
     fn is_match(&self, s: &str) -> bool {
         match self {
             Matcher::Dyn(m) => m.is_match(s),
-            Matcher::Lit(alts, ci) => alts.iter().any(|(a, l)| {
+            Matcher::Lit(alts, false) => alts.iter().any(|(a, l)| match a {
+                0 => s.contains(&**l),
+                1 => s.starts_with(&**l),
+                2 => s.ends_with(&**l),
+                _ => s == &**l,
+            }),
+            Matcher::Lit(alts, true) => alts.iter().any(|(a, l)| {
                 let (s, l) = (s.as_bytes(), l.as_bytes());
-                let eq = |x: &[u8]| if *ci { x.eq_ignore_ascii_case(l) } else { x == l };
                 let n = l.len();
+                let eq = |x: &[u8]| x.eq_ignore_ascii_case(l);
                 match a {
                     0 => n == 0 || s.windows(n).any(eq),
                     1 => s.len() >= n && eq(&s[..n]),
@@ -548,8 +679,8 @@ struct Cx<'a> {
 }
 
 const VERSION_OPS: [(&str, Rel); 6] =
-    [("$veq", Rel::Eq), ("$vne", Rel::Ne), ("$vgt", Rel::Gt), ("$vgte", Rel::Gte), ("$vlt", Rel::Lt), ("$vlte", Rel::Lte)];
-const REL_OPS: [(&str, Rel); 4] = [("$lt", Rel::Lt), ("$lte", Rel::Lte), ("$gt", Rel::Gt), ("$gte", Rel::Gte)];
+    [("$veq", Rel::EQ), ("$vne", Rel::NE), ("$vgt", Rel::GT), ("$vgte", Rel::GTE), ("$vlt", Rel::LT), ("$vlte", Rel::LTE)];
+const REL_OPS: [(&str, Rel); 4] = [("$lt", Rel::LT), ("$lte", Rel::LTE), ("$gt", Rel::GT), ("$gte", Rel::GTE)];
 const TYPES: [&str; 6] = ["string", "number", "boolean", "object", "array", "null"];
 
 /// `Object.entries(v)` for a value that is not an object (what GrowthBook iterates).
@@ -576,7 +707,7 @@ impl Cx<'_> {
             Value::Obj(m) => m,
             Value::Null => {
                 self.err(path, "a condition must be an object, not null".into());
-                return Condition { clauses: Box::new([Clause::False]) };
+                return Condition { clauses: Box::new([Clause::False]), src: Value::Null };
             }
             _ => {
                 self.err(path, format!("a condition must be an object, not {}", v.type_name()));
@@ -610,17 +741,26 @@ impl Cx<'_> {
                         }
                     }
                     "$not" => Clause::Not(Box::new(self.cond(x, &at))),
-                    _ => Clause::Path(Path::new(k), self.test(x, &at, false), x.clone()),
+                    _ => {
+                        let Some(p) = Path::new(k) else {
+                            self.err(&at, "path is too long".into());
+                            return Clause::False;
+                        };
+                        let mut ops = self.test(x, &at, false).into_vec();
+                        // Never empty (an operator object has a key); `!== Never` holds, as `{}` would.
+                        let op = if ops.is_empty() { Op::Ne(Lit::Never) } else { ops.remove(0) };
+                        Clause::Path(p, op, ops.into())
+                    }
                 }
             })
             .collect();
-        Condition { clauses }
+        Condition { clauses, src: v.clone() }
     }
 
     fn test(&mut self, v: &Value, path: &str, ci: bool) -> Test {
         let one = match v {
             Value::Str(s) if ci => Op::StrI(lower(s).into()),
-            Value::Str(s) => Op::Str(s.as_str().into()),
+            Value::Str(s) => Op::Str(Text::new(s)),
             Value::Num(n) => Op::Num(*n),
             Value::Bool(b) => Op::Bool(*b),
             Value::Null => Op::Null,
@@ -758,8 +898,8 @@ fn lit(v: &Value, ci: bool) -> Lit {
         Value::Null => Lit::Null,
         Value::Bool(b) => Lit::Bool(*b),
         Value::Num(n) => Lit::Num(*n),
-        Value::Str(s) if ci => Lit::Str(lower(s).into()),
-        Value::Str(s) => Lit::Str(s.as_str().into()),
+        Value::Str(s) if ci => Lit::Str(Text::new(&lower(s))),
+        Value::Str(s) => Lit::Str(Text::new(s)),
         _ => Lit::Never,
     }
 }
@@ -990,32 +1130,6 @@ fn v_json(v: V, out: &mut String) {
         V::Str(s) => write_str(s, out),
         V::Arr(a) => Value::Arr(a.to_vec()).write_json(out),
         V::Obj(m) => Value::Obj(m.to_vec()).write_json(out),
-    }
-}
-
-/// Byte equality, without a call to `memcmp` for the short strings that keys and values are.
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    fn w4(s: &[u8], i: usize) -> u32 {
-        let mut x = [0; 4];
-        x.copy_from_slice(&s[i..i + 4]);
-        u32::from_ne_bytes(x)
-    }
-    fn w8(s: &[u8], i: usize) -> u64 {
-        let mut x = [0; 8];
-        x.copy_from_slice(&s[i..i + 8]);
-        u64::from_ne_bytes(x)
-    }
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    match n {
-        0 => true,
-        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
-        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
-        8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
-        _ => a == b,
     }
 }
 

@@ -22,7 +22,7 @@ use crate::ui::{Sink, UiEvent};
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Reflect};
 use moments_engine::action::{Action, Position};
-use moments_engine::sanitize::{is_safe_style, safe_url};
+use moments_engine::sanitize::{is_safe_style, safe_image_url, safe_url};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
@@ -43,8 +43,10 @@ pub(crate) fn doc() -> Option<Document> {
 const URL_ATTRS: [&str; 9] = ["href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "cite"];
 
 /// Whether `name="value"` is safe to put on an element: no event handler, no `srcdoc`, no unsafe
-/// URL (`javascript:`, `data:`…), no unsafe inline style.
-pub fn attr_ok(name: &str, value: &str) -> bool {
+/// URL (`javascript:`, `data:`…; with `img`, `data:image/…` is let through as the sanitizer
+/// does), no unsafe inline style.
+pub fn attr_ok(name: &str, value: &str, img: bool) -> bool {
+    let url = |u: &str| if img { safe_image_url(u).is_some() } else { safe_url(u).is_some() };
     let n = name.to_ascii_lowercase();
     if n.starts_with("on") || n == "srcdoc" {
         return false;
@@ -53,9 +55,9 @@ pub fn attr_ok(name: &str, value: &str) -> bool {
         return is_safe_style(value);
     }
     if n == "srcset" || n == "imagesrcset" {
-        return value.split(',').all(|u| safe_url(u).is_some());
+        return value.split(',').all(url);
     }
-    !URL_ATTRS.contains(&n.as_str()) || safe_url(value).is_some()
+    !URL_ATTRS.contains(&n.as_str()) || url(value)
 }
 
 /// Parses sanitized HTML into a fragment (inert until inserted), dropping scripts, `on*`
@@ -72,7 +74,7 @@ fn fragment(html: &str) -> Option<Node> {
                 continue;
             }
             for name in el.get_attribute_names().iter().filter_map(|n| n.as_string()) {
-                if !attr_ok(&name, &el.get_attribute(&name).unwrap_or_default()) {
+                if !attr_ok(&name, &el.get_attribute(&name).unwrap_or_default(), true) {
                     let _ = el.remove_attribute(&name);
                 }
             }
@@ -191,7 +193,7 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
             Undo::Inserted(nodes)
         }
         Action::Attr { name, value, .. } => {
-            if !attr_ok(name, value) {
+            if !attr_ok(name, value, false) {
                 return None;
             }
             let orig = el.get_attribute(name);
@@ -628,7 +630,7 @@ pub fn prehide(selectors: &[String]) -> Prehide {
     } else {
         style_element(&css).and_then(|el| {
             let d = doc()?;
-            let parent: Element = d.head().map(Into::into).or_else(|| d.document_element())?;
+            let parent = d.query_selector("head").ok().flatten().or_else(|| d.document_element())?;
             parent.append_with_node_1(&el).ok()?;
             Some(Hider::Element(el))
         })

@@ -5,7 +5,8 @@
 //!   replace the lines; `purchase` empties the cart.
 //! - A line's price comes from the item; when an event has a `value` but no item prices, the value
 //!   is spread over its quantity; an event with a value and no items is one anonymous line.
-//! - `cart.value` is `sum(price * quantity)`.
+//! - `cart.value` is `sum(price * quantity)`, except after a `view_cart` or `begin_checkout` that
+//!   declares a `value` of its own (a coupon, a discount): then that value, until the next change.
 
 use crate::input::Item;
 use crate::json::Value;
@@ -26,7 +27,7 @@ pub struct Line {
 pub struct Cart {
     /// Lines.
     pub lines: Vec<Line>,
-    /// Last currency seen.
+    /// Last currency seen on a cart event (not `view_item`).
     pub currency: Option<String>,
     /// When the first item went into the current cart (epoch ms; 0 when empty).
     pub created: f64,
@@ -36,6 +37,8 @@ pub struct Cart {
     pub checkout: f64,
     /// Bumped on every change ("cart state", for once-per-state signals).
     pub ver: f64,
+    /// The value the last `view_cart` / `begin_checkout` declared (0 = none since the last change).
+    pub declared: f64,
 }
 
 fn round(v: f64) -> f64 {
@@ -69,8 +72,11 @@ impl Cart {
     pub fn items(&self) -> f64 {
         round(self.lines.iter().map(|l| l.qty).sum())
     }
-    /// `sum(price * quantity)`.
+    /// `sum(price * quantity)`, or the value declared by the last cart snapshot.
     pub fn value(&self) -> f64 {
+        if self.declared > 0.0 && !self.lines.is_empty() {
+            return round(self.declared);
+        }
         round(self.lines.iter().map(|l| l.price * l.qty).sum())
     }
     /// No lines.
@@ -82,9 +88,10 @@ impl Cart {
         self.lines.iter().position(|c| c.key == l.key && (!l.key.is_empty() || c.price == l.price))
     }
 
-    /// Applies a commerce event at `now`; true if the lines changed.
-    pub fn apply(&mut self, name: &str, lines: Vec<Line>, currency: Option<&str>, now: f64) -> bool {
-        if let Some(c) = currency.filter(|c| !c.is_empty()) {
+    /// Applies a commerce event at `now` (`value`: what the event declared); true if the lines
+    /// changed.
+    pub fn apply(&mut self, name: &str, lines: Vec<Line>, value: Option<f64>, currency: Option<&str>, now: f64) -> bool {
+        if let Some(c) = currency.filter(|c| !c.is_empty() && name != "view_item") {
             if self.currency.as_deref() != Some(c) {
                 self.currency = Some(c.to_string());
             }
@@ -118,8 +125,9 @@ impl Cart {
             "view_cart" | "begin_checkout" => {
                 if !lines.is_empty() {
                     let mut snapshot = Cart::default();
-                    snapshot.apply("add_to_cart", lines, None, now);
+                    snapshot.apply("add_to_cart", lines, None, None, now);
                     self.lines = snapshot.lines;
+                    self.declared = value.filter(|v| v.is_finite() && *v > 0.0).unwrap_or(0.0);
                 }
                 if name == "begin_checkout" {
                     self.checkout = now;
@@ -132,6 +140,9 @@ impl Cart {
             _ => {}
         }
         let changed = self.lines != before;
+        if changed && !matches!(name, "view_cart" | "begin_checkout") {
+            self.declared = 0.0;
+        }
         if changed {
             self.ver += 1.0;
             self.changed = now;
@@ -159,6 +170,7 @@ impl Cart {
             ("changed".into(), Value::Num(self.changed)),
             ("checkout".into(), Value::Num(self.checkout)),
             ("ver".into(), Value::Num(self.ver)),
+            ("declared".into(), Value::Num(self.declared)),
         ])
     }
 
@@ -182,6 +194,7 @@ impl Cart {
             changed: num(v.get("changed")),
             checkout: num(v.get("checkout")),
             ver: num(v.get("ver")),
+            declared: num(v.get("declared")),
         }
     }
 }
@@ -202,19 +215,21 @@ mod tests {
     #[test]
     fn cart_follows_events() {
         let mut c = Cart::default();
-        assert!(c.apply("add_to_cart", event_lines(&[item("a", 10.0, 2.0)], None), Some("USD"), 1000.0));
-        assert!(c.apply("add_to_cart", event_lines(&[item("a", 10.0, 1.0), item("b", 0.0, 0.0)], None), None, 2000.0));
+        assert!(c.apply("add_to_cart", event_lines(&[item("a", 10.0, 2.0)], None), None, Some("USD"), 1000.0));
+        assert!(c.apply("add_to_cart", event_lines(&[item("a", 10.0, 1.0), item("b", 0.0, 0.0)], None), None, None, 2000.0));
         assert_eq!((c.items(), c.value(), c.created, c.changed), (4.0, 30.0, 1000.0, 2000.0));
-        assert!(c.apply("remove_from_cart", event_lines(&[item("a", 0.0, 3.0)], None), None, 3000.0));
+        assert!(c.apply("remove_from_cart", event_lines(&[item("a", 0.0, 3.0)], None), None, None, 3000.0));
         assert_eq!(c.items(), 1.0);
-        assert!(!c.apply("view_cart", event_lines(&[item("b", 0.0, 1.0)], None), None, 4000.0));
-        assert!(c.apply("begin_checkout", event_lines(&[item("b", 5.0, 2.0)], None), None, 5000.0));
-        assert_eq!((c.value(), c.checkout), (10.0, 5000.0));
-        assert!(c.apply("purchase", vec![], None, 6000.0));
+        assert!(!c.apply("view_cart", event_lines(&[item("b", 0.0, 1.0)], None), None, None, 4000.0));
+        assert!(c.apply("begin_checkout", event_lines(&[item("b", 5.0, 2.0)], Some(9.0)), Some(9.0), None, 5000.0));
+        assert_eq!((c.value(), c.checkout), (9.0, 5000.0));
+        assert!(!c.apply("view_cart", event_lines(&[item("b", 5.0, 2.0)], None), None, None, 5500.0));
+        assert_eq!(c.value(), 10.0);
+        assert!(c.apply("purchase", vec![], None, None, 6000.0));
         assert_eq!((c.items(), c.created, c.checkout), (0.0, 0.0, 0.0));
         // value only; value spread over quantities
-        c.apply("add_to_cart", event_lines(&[], Some(25.0)), None, 7000.0);
-        c.apply("add_to_cart", event_lines(&[item("x", 0.0, 2.0)], Some(19.98)), None, 7000.0);
+        c.apply("add_to_cart", event_lines(&[], Some(25.0)), Some(25.0), None, 7000.0);
+        c.apply("add_to_cart", event_lines(&[item("x", 0.0, 2.0)], Some(19.98)), Some(19.98), None, 7000.0);
         assert_eq!((c.items(), c.value()), (3.0, 44.98));
         assert_eq!(Cart::from_value(&c.to_value()), c);
     }

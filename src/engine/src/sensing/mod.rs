@@ -150,6 +150,7 @@ pub struct Sensing {
     last_search_at: f64,
     began: bool,
     dirty: bool,
+    now: f64,
 }
 
 impl Sensing {
@@ -204,6 +205,7 @@ impl Sensing {
             last_search_at: 0.0,
             began: false,
             dirty: false,
+            now: now.ms,
         };
         let mut warnings = Vec::new();
         if let Some(p) = profile {
@@ -221,6 +223,7 @@ impl Sensing {
     /// (e.g. `add_to_cart`, then `moment_changed`).
     pub fn observe(&mut self, input: &Input, now: Time, signals: &mut Vec<String>) {
         let t = now.ms;
+        self.now = t;
         let before = signals.len();
         if self.exit_deadline > 0.0 && t >= self.exit_deadline {
             self.exit_intent(signals);
@@ -440,9 +443,9 @@ impl Sensing {
             .map(|(w, i, x)| obj(vec![("evidence", w.as_str().into()), ("moment", NAMES[*i].into()), ("weight", Value::Num(*x))]))
             .collect();
         let factors = self
-            .risk_parts(self.last_active.max(self.idle_since))
+            .risk_parts(self.now)
             .iter()
-            .filter(|(_, w)| *w > 0.0)
+            .filter(|(_, w)| round2(*w) > 0.0)
             .map(|(f, w)| obj(vec![("factor", (*f).into()), ("weight", Value::Num(round2(*w)))]))
             .collect();
         let ctx = &self.ctx;
@@ -684,7 +687,7 @@ impl Sensing {
                 if worth > r.worth {
                     if let Some(u) = &self.undo {
                         self.cart = u.clone();
-                        self.cart.apply(name, lines, currency, t);
+                        self.cart.apply(name, lines, value, currency, t);
                         r.worth = worth;
                         self.dirty = true;
                     }
@@ -694,7 +697,7 @@ impl Sensing {
         }
         self.undo = Some(self.cart.clone());
         self.recent = Some(Recent { name: name.to_string(), source, at: t, keys, worth });
-        self.cart.apply(name, lines, currency, t);
+        self.cart.apply(name, lines, value, currency, t);
         signals.push(name.to_string());
         let (m, w) = match name {
             "view_item" => (BUY, 0.3),
@@ -998,27 +1001,19 @@ fn put_str(ctx: &mut Value, a: &str, b: &str, s: &str) {
     }
 }
 
-/// The context with every field present, in a fixed order.
+/// The context with every field present, in a fixed order (parsed: smaller than building it).
+const SKELETON: &str = concat!(
+    r#"{"page":{"url":"","path":"","type":"other","referrer":"","title":""},"#,
+    r#""device":{"type":"desktop","touch":false},"visit":{"count":0,"returning":false,"daysSinceLast":null},"#,
+    r#""session":{"pageviews":0,"seconds":0},"scroll":{"depth":0,"maxDepth":0,"velocity":0,"milestone":0},"#,
+    r#""search":{"query":null,"count":0,"lastQueries":[]},"#,
+    r#""cart":{"items":0,"value":0,"currency":null,"ageSeconds":0,"lastChange":0},"idle":{"seconds":0},"#,
+    r#""moment":"none","momentScores":{"know":0,"go":0,"do":0,"buy":0},"abandonment":{"risk":0},"#,
+    r#""utm":{"source":null,"medium":null,"campaign":null},"channel":"direct","#,
+    r#""journey":{"stage":"aware","firstChannel":null,"lastChannel":null},"time":{"hour":0,"weekday":0},"#,
+    r#""custom":{},"flow":{}}"#
+);
+
 fn skeleton() -> Value {
-    let z = || Value::Num(0.0);
-    let s = |x: &str| Value::Str(x.to_string());
-    obj(vec![
-        ("page", obj(vec![("url", s("")), ("path", s("")), ("type", s("other")), ("referrer", s("")), ("title", s(""))])),
-        ("device", obj(vec![("type", s("desktop")), ("touch", Value::Bool(false))])),
-        ("visit", obj(vec![("count", z()), ("returning", Value::Bool(false)), ("daysSinceLast", Value::Null)])),
-        ("session", obj(vec![("pageviews", z()), ("seconds", z())])),
-        ("scroll", obj(vec![("depth", z()), ("maxDepth", z()), ("velocity", z()), ("milestone", z())])),
-        ("search", obj(vec![("query", Value::Null), ("count", z()), ("lastQueries", Value::Arr(Vec::new()))])),
-        ("cart", obj(vec![("items", z()), ("value", z()), ("currency", Value::Null), ("ageSeconds", z()), ("lastChange", z())])),
-        ("idle", obj(vec![("seconds", z())])),
-        ("moment", s("none")),
-        ("momentScores", obj(vec![("know", z()), ("go", z()), ("do", z()), ("buy", z())])),
-        ("abandonment", obj(vec![("risk", z())])),
-        ("utm", obj(vec![("source", Value::Null), ("medium", Value::Null), ("campaign", Value::Null)])),
-        ("channel", s("direct")),
-        ("journey", obj(vec![("stage", s("aware")), ("firstChannel", Value::Null), ("lastChannel", Value::Null)])),
-        ("time", obj(vec![("hour", z()), ("weekday", z())])),
-        ("custom", obj(Vec::new())),
-        ("flow", obj(Vec::new())),
-    ])
+    Value::parse(SKELETON).unwrap_or_default()
 }

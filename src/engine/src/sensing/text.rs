@@ -190,6 +190,11 @@ mod tests {
     }
 
     #[test]
+    fn vowel_table_is_whole() {
+        assert!(VOWELS.iter().all(|g| g.chars().count() == TONE.len()));
+    }
+
+    #[test]
     fn splits_urls() {
         let (h, p, q) = split_url("https://User@Shop.Example:8080/p/1?q=gi%C3%A0y+nam&x#top");
         assert_eq!((h.as_str(), p, q), ("shop.example", "/p/1", "q=gi%C3%A0y+nam&x"));
