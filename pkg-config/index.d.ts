@@ -212,7 +212,10 @@ export type MomentsQueueCall =
   | ["on" | "off", string, (detail: any) => void]
   | ["fire", SignalName]
   | ["reset"]
-  | ["destroy"];
+  | ["destroy"]
+  /** Starts the SDK when the tag has no `data-bundle` (ignored when it has one). */
+  | ["init", InitOptions]
+  | ["debug", boolean?];
 
 declare global {
   interface Window {

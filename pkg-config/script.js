@@ -169,6 +169,12 @@ function boot(w, prev) {
   const bundle = attr("data-bundle");
   const debug = !!(script && script.hasAttribute("data-debug")) || debugParam;
   if (debug) api.debug(true);
+  // Queued calls of the loader itself run now: ["debug", true], and ["init", {bundle}] on a tag
+  // without data-bundle (with data-bundle, the tag's settings win).
+  for (const c of queue.filter((c) => Array.isArray(c) && (c[0] === "debug" || c[0] === "init"))) {
+    queue.splice(queue.indexOf(c), 1);
+    if (c[0] === "debug" || !bundle) api[c[0]](...c.slice(1));
+  }
   if (!bundle) {
     if (debug) console.warn("[moments] no data-bundle on the script tag; call Moments.init({bundle}) yourself");
     return;

@@ -94,6 +94,18 @@ test("a broken bundle shows the exact path error at its line; fixing it clears i
   assert.equal(await page.locator("#problems li.problem.error").count(), 0);
   assert.equal(await page.locator("#editor .gutter-in .ln.error").count(), 0);
   assert.equal(await page.locator("#run").isDisabled(), false);
+
+  // Take it away: download as <id>.json, or copy to the clipboard.
+  const fixed = await page.inputValue("#bundle-text");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  assert.equal(download.suggestedFilename(), "broken.json");
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  assert.equal(Buffer.concat(chunks).toString("utf8"), fixed);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
+  await page.click("#copy");
+  await page.waitForFunction(() => /Copied/.test(document.querySelector("#copy").textContent));
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), fixed);
   assert.deepEqual(page.errors, []);
 });
 

@@ -67,6 +67,16 @@ test("the pre-load queue is replayed in order; queued handlers see ready and the
   assert.deepEqual(pageErrors(page), []);
 });
 
+test("a tag without data-bundle starts from a queued init, then replays the rest", async () => {
+  const page = await open("queued-init.html");
+  await momentsReady(page);
+  await waitSeen(page, "callback:true");
+  assert.deepEqual(await seen(page), ["ready:subpath-fixture", "step:1", "callback:true"]);
+  assert.equal(await page.evaluate(() => localStorage.length), 0, "storage: memory");
+  assert.deepEqual(await csp(page), []);
+  assert.deepEqual(pageErrors(page), []);
+});
+
 test("the tag twice on a page loads once", async () => {
   for (const file of ["twice.html", "two-paths.html"]) {
     const page = await open(file);

@@ -25,7 +25,8 @@
 // no srcdoc/formaction, no unsafe inline style, and no element or attribute that the same steps
 // with a harmless value did not produce; and every text path shows the payload as literal text.
 //
-// Knobs: XSS_LIMIT=n (first n payloads), XSS_WORKERS=n (parallel pages, default 4).
+// Knobs: XSS_LIMIT=n (first n payloads), XSS_ONLY=i,j,... (those payloads), XSS_WORKERS=n (parallel
+// pages, default 4), XSS_DEBUG=1 (time each step).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -36,7 +37,9 @@ import { launch, BASE } from "./browser.mjs";
 const ALL = readFileSync(new URL("../xss/payloads.txt", import.meta.url), "utf8")
   .split("\n")
   .filter((l) => l !== "" && !l.startsWith("#"));
-const PAYLOADS = process.env.XSS_LIMIT ? ALL.slice(0, Number(process.env.XSS_LIMIT)) : ALL;
+const PAYLOADS = process.env.XSS_ONLY
+  ? process.env.XSS_ONLY.split(",").map((i) => ALL[Number(i)])
+  : process.env.XSS_LIMIT ? ALL.slice(0, Number(process.env.XSS_LIMIT)) : ALL;
 const WORKERS = Number(process.env.XSS_WORKERS || 4);
 const BENIGN = "benign value 123";
 const LAYOUTS = ["modal", "banner", "toast", "slide-in"];

@@ -38,7 +38,7 @@ const inline = (v) =>
   : JSON.stringify(v);
 function layout(v, indent, lead) {
   const one = inline(v);
-  if (!v || typeof v !== "object" || indent.length + lead + one.length <= 100) return one;
+  if (!v || typeof v !== "object" || indent.length + lead + one.length <= 80) return one;
   const inner = indent + "  ";
   const parts = Array.isArray(v)
     ? v.map((x) => inner + layout(x, inner, 0))

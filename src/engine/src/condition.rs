@@ -1324,4 +1324,79 @@ mod tests {
         let cond = Condition::compile(&Value::parse(r#"{"a.length": 2}"#).unwrap(), "", &mut Vec::new());
         assert!(cond.eval(&Value::parse(r#"{"a": [1, 2]}"#).unwrap()));
     }
+
+    fn check(cond: &str, ctx: &str) -> bool {
+        let c = Condition::compile(&Value::parse(cond).unwrap(), "", &mut Vec::new());
+        let ctx = Value::parse(ctx).unwrap();
+        // Twice: the second run goes through the remembered key positions.
+        let first = c.eval(&ctx);
+        assert_eq!(first, c.eval(&ctx), "{cond} on {ctx:?}");
+        assert_eq!(c.explain(&ctx).is_none(), first);
+        first
+    }
+
+    #[test]
+    fn paths_reach_everywhere() {
+        let ctx = r#"{"a": {"averyveryverylongkeyname": {"x": 1}}, "q": ["s", "t"], "o": [{"k": 5}], "n": 3}"#;
+        assert!(check(r#"{"a.averyveryverylongkeyname.x": 1}"#, ctx));
+        assert!(check(r#"{"q.1": "t", "q.length": 2, "o.0.k": {"$gt": 4}}"#, ctx));
+        assert!(!check(r#"{"q.01": "t"}"#, ctx));
+        assert!(check(r#"{"n.x": null, "missing.x.y": {"$exists": false}}"#, ctx));
+        // Shapes change between contexts: the remembered positions must not mislead.
+        let c = Condition::compile(&Value::parse(r#"{"b.c": 2}"#).unwrap(), "", &mut Vec::new());
+        assert!(c.eval(&Value::parse(r#"{"a": 1, "b": {"c": 2}}"#).unwrap()));
+        assert!(c.eval(&Value::parse(r#"{"b": {"x": 0, "c": 2}}"#).unwrap()));
+        assert!(!c.eval(&Value::parse(r#"{"c": 2, "b": {"c": 3}}"#).unwrap()));
+    }
+
+    #[test]
+    fn sets_and_strings() {
+        let long = r#"{"s": {"$in": ["a-rather-long-string-value", "b"]}}"#;
+        assert!(check(long, r#"{"s": "a-rather-long-string-value"}"#));
+        assert!(!check(long, r#"{"s": "a-rather-long-string-valuf"}"#));
+        assert!(check(r#"{"s": {"$in": [1, "1"]}}"#, r#"{"s": 1}"#));
+        assert!(!check(r#"{"s": {"$in": [true]}}"#, r#"{"s": "true"}"#));
+        assert!(check(r#"{"s": {"$nin": ["x"]}}"#, r#"{"s": "y"}"#));
+        assert!(check(r#"{"s": "12"}"#, r#"{"s": 12}"#));
+        assert!(check(r#"{"s": "a,b"}"#, r#"{"s": ["a", "b"]}"#));
+        assert!(check(r#"{"s": {"$gt": "a"}}"#, r#"{"s": ["b"]}"#));
+        assert!(check(r#"{"s": 5}"#, r#"{"s": [" 5 "]}"#));
+        assert!(check(r#"{"s": {"$eq": "ÿ"}}"#, r#"{"s": "ÿ"}"#));
+    }
+
+    #[cfg(feature = "native-regex")]
+    #[test]
+    fn native_regexes() {
+        assert!(check(r#"{"ua": {"$regex": "^Mozilla/5\\.0 .*Mobile"}}"#, r#"{"ua": "Mozilla/5.0 (Linux) Mobile"}"#));
+        assert!(check(r#"{"ua": {"$regexi": "mob.le"}}"#, r#"{"ua": "MOBILE"}"#));
+        assert!(!check(r#"{"ua": {"$regex": "mob.le"}}"#, r#"{"ua": "MOBILE"}"#));
+        assert!(check(r#"{"n": {"$regex": "^4\\d$"}}"#, r#"{"n": 42}"#));
+        assert!(check(r#"{"n": {"$regex": "ull"}}"#, r#"{}"#));
+    }
+
+    struct Everything;
+    impl RegexMatcher for Everything {
+        fn is_match(&self, _: &str) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn regex_factory_is_used() {
+        fn factory(p: &str) -> Result<Rc<dyn RegexMatcher>, String> {
+            if p.starts_with("(?i)") {
+                Err("no flags here".into())
+            } else {
+                Ok(Rc::new(Everything))
+            }
+        }
+        set_regex_factory(factory);
+        assert!(check(r#"{"s": {"$regex": "a.c"}}"#, r#"{"s": "zzz"}"#));
+        // Plain text never reaches the factory.
+        assert!(!check(r#"{"s": {"$regex": "abc"}}"#, r#"{"s": "zzz"}"#));
+        let mut p = Vec::new();
+        let c = Condition::compile(&Value::parse(r#"{"s": {"$regexi": "a.c"}}"#).unwrap(), "w", &mut p);
+        assert!(!c.eval(&Value::parse(r#"{"s": "abc"}"#).unwrap()));
+        assert_eq!(p[0].to_string(), "w.s: bad $regexi \"a.c\": no flags here");
+    }
 }

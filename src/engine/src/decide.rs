@@ -290,6 +290,29 @@ impl Decider {
         (decisions, suppressed)
     }
 
+    /// Takes in caps and pending conversions that another tab of the same shop stored, so that a
+    /// rule capped at once per session fires once across tabs.
+    pub fn merge(&mut self, bundle: &Bundle, stored: &Value) {
+        let other = Decider::new(bundle, Some(stored));
+        for (i, theirs) in other.fires.into_iter().enumerate() {
+            let Some(max) = bundle.rules.get(i).and_then(|r| r.cap.as_ref()).map(|c| c.max as usize) else { continue };
+            let mine = &mut self.fires[i];
+            for f in theirs {
+                if !mine.contains(&f) {
+                    mine.push(f);
+                }
+            }
+            mine.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+            let extra = mine.len().saturating_sub(max);
+            mine.drain(..extra);
+        }
+        for p in other.pending {
+            if self.pending.len() < MAX_PENDING && !self.pending.iter().any(|q| q.rule == p.rule && q.ms == p.ms) {
+                self.pending.push(p);
+            }
+        }
+    }
+
     /// A purchase happened: the conversions it completes, one per rule that decided in this
     /// session or within the conversion window (its most recent decision's variant). Each
     /// decision converts at most once.

@@ -188,6 +188,18 @@ impl Engine {
         p.to_json()
     }
 
+    /// Takes in the profile another tab of the same shop just stored (a `storage` event): its
+    /// newer cart, its visit counts, its caps. Raises no signals, and does not echo the merged
+    /// profile back (which would make two tabs rewrite each other's storage forever).
+    pub fn merge_profile(&mut self, json: &str, now: Time) {
+        let Ok(other) = Value::parse(json) else { return };
+        self.sensing.merge_profile(&other, now);
+        if let Some(caps) = other.get("caps") {
+            self.decider.merge(&self.bundle, caps);
+        }
+        self.persisted = self.profile_json();
+    }
+
     /// Forgets the shopper: profile, caps, session. `seed` makes the new shopper id.
     pub fn reset(&mut self, now: Time, seed: u64) {
         self.sensing.reset(&self.bundle.settings, now, seed);

@@ -27,7 +27,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleDeclaration, CssStyleSheet, Document, Element, HtmlTemplateElement, MutationObserver, Node};
+use web_sys::{CssStyleSheet, Document, Element, HtmlTemplateElement, MutationObserver, Node};
 
 /// How many times a change that the page overwrote is re-applied, per element and action.
 pub const MAX_REPAIRS: u8 = 3;
@@ -38,6 +38,13 @@ pub const PREHIDE_MS: u32 = 1500;
 pub(crate) fn doc() -> Option<Document> {
     web_sys::window()?.document()
 }
+
+/// The attributes `hide` and `show` mark elements with; a stylesheet does the rest. Neither the
+/// page's `style` attribute nor CSP (`style-src` without `'unsafe-inline'` blocks setting a
+/// `style` attribute back) get in the way, and removing the marker undoes the change exactly.
+const HIDE: &str = "data-moments-hide";
+const SHOW: &str = "data-moments-show";
+const DISPLAY_CSS: &str = "[data-moments-hide]{display:none!important}[data-moments-show]{display:revert!important}";
 
 /// Attributes holding URLs.
 const URL_ATTRS: [&str; 9] = ["href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "cite"];
@@ -90,10 +97,6 @@ fn set_attr(el: &Element, name: &str, v: &Option<String>) {
     };
 }
 
-fn style(el: &Element) -> Option<CssStyleDeclaration> {
-    Reflect::get(el, &JsValue::from_str("style")).ok()?.dyn_into().ok()
-}
-
 fn computed_display(el: &Element) -> String {
     web_sys::window()
         .and_then(|w| w.get_computed_style(el).ok().flatten())
@@ -118,9 +121,8 @@ enum Undo {
     Inserted(Array),
     /// `attr`, `class`: the attribute, its original value and the value we left.
     Attr(&'static str, Option<String>, Option<String>),
-    /// `hide`, `show`: the original and our `style` attribute, the original inline `display`
-    /// (value, priority) and the original `hidden` attribute.
-    Display(Option<String>, Option<String>, String, String, Option<String>),
+    /// `hide`, `show`: the marker attribute we set (if any) and the original `hidden` attribute.
+    Display(Option<&'static str>, Option<String>),
 }
 
 /// One change on one element.
@@ -212,24 +214,18 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
             }
             Undo::Attr("class", orig, el.get_attribute("class"))
         }
-        Action::Hide(_) | Action::Show(_) => {
-            let s = style(el)?;
-            let orig = el.get_attribute("style");
-            let value = s.get_property_value("display").unwrap_or_default();
-            let prio = s.get_property_priority("display");
+        Action::Hide(_) => {
+            el.set_attribute(HIDE, "").ok()?;
+            Undo::Display(Some(HIDE), None)
+        }
+        Action::Show(_) => {
             let hidden = el.get_attribute("hidden");
-            if matches!(a, Action::Hide(_)) {
-                let _ = s.set_property_with_priority("display", "none", "important");
-            } else {
-                let _ = el.remove_attribute("hidden");
-                if value == "none" {
-                    let _ = s.remove_property("display");
-                }
-                if computed_display(el) == "none" {
-                    let _ = s.set_property_with_priority("display", "revert", "important");
-                }
+            let _ = el.remove_attribute("hidden");
+            let mark = (computed_display(el) == "none").then_some(SHOW);
+            if let Some(m) = mark {
+                el.set_attribute(m, "").ok()?;
             }
-            Undo::Display(orig, el.get_attribute("style"), value, prio, hidden)
+            Undo::Display(mark, hidden)
         }
         Action::Prompt(_) | Action::Emit { .. } => return None,
     })
@@ -246,7 +242,7 @@ fn holds(m: &Mark, a: &Action) -> bool {
             let l = el.class_list();
             add.iter().all(|c| l.contains(c)) && !remove.iter().any(|c| l.contains(c))
         }
-        (_, Action::Hide(_)) => style(el).and_then(|s| s.get_property_value("display").ok()).as_deref() == Some("none"),
+        (_, Action::Hide(_)) => el.has_attribute(HIDE),
         (_, Action::Show(_)) => computed_display(el) != "none",
         _ => true,
     }
@@ -281,15 +277,9 @@ fn undo(m: &Mark, a: &Action) {
                 }
             }
         }
-        Undo::Display(orig, ours, value, prio, hidden) => {
-            if el.get_attribute("style") == *ours {
-                set_attr(el, "style", orig);
-            } else if let Some(s) = style(el) {
-                let _ = if value.is_empty() {
-                    s.remove_property("display").map(drop)
-                } else {
-                    s.set_property_with_priority("display", value, prio)
-                };
+        Undo::Display(mark, hidden) => {
+            if let Some(m) = mark {
+                let _ = el.remove_attribute(m);
             }
             if hidden.is_some() && !el.has_attribute("hidden") {
                 set_attr(el, "hidden", hidden);
@@ -375,7 +365,8 @@ impl Inner {
             let names: &[&str] = match &l.act {
                 Action::Attr { name, .. } => &[name.as_str()],
                 Action::Class { .. } => &["class"],
-                Action::Hide(_) | Action::Show(_) => &["style", "hidden", "class"],
+                Action::Hide(_) => &[HIDE],
+                Action::Show(_) => &[SHOW, "hidden", "class", "style"],
                 _ => &[],
             };
             for n in names {
@@ -405,6 +396,8 @@ pub struct Applier {
     sink: Sink,
     prompts: Prompts,
     prehide: Option<Prehide>,
+    /// The stylesheet behind `hide` and `show`, while they are in use.
+    display: Option<Hider>,
     callback: Option<Closure<dyn FnMut(Array, MutationObserver)>>,
 }
 
@@ -418,7 +411,7 @@ impl Applier {
     /// An applier reporting to `sink`.
     pub fn new(sink: Sink) -> Applier {
         let inner = Rc::new(RefCell::new(Inner { live: Vec::new(), marks: Vec::new(), next: 0, mo: None, watching: Vec::new() }));
-        Applier { inner, prompts: Prompts::new(sink.clone()), sink, prehide: None, callback: None }
+        Applier { inner, prompts: Prompts::new(sink.clone()), sink, prehide: None, display: None, callback: None }
     }
 
     /// Hands over the pre-hide of swap targets: it is released after the next [`Applier::apply`]
@@ -463,6 +456,9 @@ impl Applier {
     /// Makes `a` live and applies it to the elements there now.
     fn live(&mut self, rule: &str, a: &Action, ev: &mut Vec<UiEvent>) {
         self.ensure_observer();
+        if matches!(a, Action::Hide(_) | Action::Show(_)) && self.display.is_none() {
+            self.display = adopt(DISPLAY_CSS);
+        }
         let Ok(mut inner) = self.inner.try_borrow_mut() else { return };
         let id = if let Some(l) = inner.live.iter().find(|l| l.on && &*l.rule == rule && l.act == *a) {
             l.id // the same rule fired again with the same action: nothing new to make live
@@ -517,6 +513,9 @@ impl Applier {
         }
         live.clear();
         watching.clear();
+        if let Some(h) = self.display.take() {
+            unhide(h);
+        }
     }
 
     /// Undoes everything (destroy): the page is as before.
@@ -578,11 +577,29 @@ pub(crate) fn style_element(css: &str) -> Option<Element> {
     Some(el)
 }
 
+/// A stylesheet added to the document.
 enum Hider {
     Sheet(CssStyleSheet),
     Element(Element),
 }
 
+/// Adds `css` to the document: a constructed stylesheet appended to `adoptedStyleSheets`, or a
+/// `<style nonce>` in the head.
+fn adopt(css: &str) -> Option<Hider> {
+    let d = doc()?;
+    if let Some(s) = sheet(css) {
+        let all = Array::from(&d.adopted_style_sheets());
+        all.push(&s);
+        d.set_adopted_style_sheets(&all);
+        return Some(Hider::Sheet(s));
+    }
+    let el = style_element(css)?;
+    let parent = d.query_selector("head").ok().flatten().or_else(|| d.document_element())?;
+    parent.append_with_node_1(&el).ok()?;
+    Some(Hider::Element(el))
+}
+
+/// Removes a stylesheet [`adopt`] added.
 fn unhide(h: Hider) {
     match h {
         Hider::Sheet(s) => {
@@ -620,22 +637,7 @@ pub fn prehide(selectors: &[String]) -> Prehide {
     if css.is_empty() {
         return Prehide { hider, _timer: None };
     }
-    let h = if let Some(s) = sheet(&css) {
-        doc().map(|d| {
-            let all = Array::from(&d.adopted_style_sheets());
-            all.push(&s);
-            d.set_adopted_style_sheets(&all);
-            Hider::Sheet(s)
-        })
-    } else {
-        style_element(&css).and_then(|el| {
-            let d = doc()?;
-            let parent = d.query_selector("head").ok().flatten().or_else(|| d.document_element())?;
-            parent.append_with_node_1(&el).ok()?;
-            Some(Hider::Element(el))
-        })
-    };
-    *hider.borrow_mut() = h;
+    *hider.borrow_mut() = adopt(&css);
     let timer = {
         let hider = hider.clone();
         Timeout::new(PREHIDE_MS, move || {

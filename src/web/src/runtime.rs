@@ -31,6 +31,8 @@ pub enum Job {
     Input(Input),
     /// Something from the UI.
     Ui(UiEvent),
+    /// Another tab stored this profile.
+    Sync(String),
 }
 
 /// The runtime state behind the `Sdk` handle.
@@ -75,7 +77,19 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
         let weak = weak.clone();
         Rc::new(move |e| push(&weak, Job::Ui(e)))
     };
-    let listeners = senses::listen(&weak, &engine.bundle().settings);
+    let mut listeners = senses::listen(&weak, &engine.bundle().settings);
+    if let Some(w) = web_sys::window() {
+        // Another tab of the shop stored its profile: take in its cart and caps.
+        let weak = weak.clone();
+        listeners.push(Listener::new(&w, "storage", false, move |e: web_sys::Event| {
+            let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(&e) else { return };
+            if e.key().as_deref() == Some(crate::storage::KEY) {
+                if let Some(json) = e.new_value() {
+                    push(&weak, Job::Sync(json));
+                }
+            }
+        }));
+    }
     let ticker = {
         let weak = weak.clone();
         Some(Interval::new(1000, move || {
@@ -129,6 +143,12 @@ pub fn pump(shared: &Shared) {
         let effects = match job {
             Job::Input(input) => rt.engine.handle(&input, t),
             Job::Ui(ui) => rt.on_ui(ui, t),
+            Job::Sync(json) => {
+                if rt.consent {
+                    rt.engine.merge_profile(&json, t);
+                }
+                Vec::new()
+            }
         };
         for e in effects {
             rt.carry_out(e);

@@ -11,9 +11,6 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlInputElement, MouseEvent};
 
-/// URL query parameters that carry a site search.
-pub const SEARCH_PARAMS: [&str; 5] = ["q", "s", "search", "query", "keyword"];
-
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
@@ -37,10 +34,8 @@ pub fn first_inputs() -> Vec<Input> {
         _ => DeviceKind::Desktop,
     };
     out.push(Input::Device { kind, touch });
+    // The engine reads a site search from the page view's URL (`?q=…`) itself.
     out.push(page_view(false));
-    if let Some(q) = url_search() {
-        out.push(Input::Search { query: q, source: Source::Url });
-    }
     out
 }
 
@@ -61,17 +56,6 @@ pub fn page_view(spa: bool) -> Input {
         title: doc.as_ref().map(|d| d.title()).unwrap_or_default(),
         spa,
     }
-}
-
-/// The site search in the URL's query (`?q=…`), if any.
-fn url_search() -> Option<String> {
-    let search = window()?.location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    SEARCH_PARAMS
-        .iter()
-        .filter_map(|p| params.get(p))
-        .map(|q| q.trim().to_string())
-        .find(|q| !q.is_empty())
 }
 
 /// Starts every listener. They hold only a `Weak` to the runtime.

@@ -34,9 +34,17 @@ fn q(sel: &str) -> Element {
     doc().query_selector(sel).unwrap().unwrap_or_else(|| panic!("no {sel}"))
 }
 
-/// Puts `html` in the body (and nothing else) and returns the body's HTML.
+/// Puts `html` in a fixture container at the start of the body (the test runner keeps its own
+/// output further down) and returns the body's HTML.
 fn fixture(html: &str) -> String {
-    body().set_inner_html(html);
+    let d = doc();
+    let fx = d.get_element_by_id("fixture").unwrap_or_else(|| {
+        let el = d.create_element("div").unwrap();
+        el.set_id("fixture");
+        body().prepend_with_node_1(&el).unwrap();
+        el
+    });
+    fx.set_inner_html(html);
     body().inner_html()
 }
 
