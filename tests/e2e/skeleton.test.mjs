@@ -19,6 +19,9 @@ test("the default bundle fires on the demo home page and changes it", async () =
   assert.ok(events.some((e) => e.event === "moments_ready"), "ready was pushed to dataLayer");
   const decisions = events.filter((e) => e.event === "moments_decision");
   assert.ok(decisions.length > 0, "a rule fired");
+  assert.ok(decisions.some((d) => d.rule === "email-welcome" && d.variant === "shown"), JSON.stringify(decisions));
+  await page.waitForFunction(() => document.querySelector("#hero-title").textContent === "Welcome, newsletter reader.", null, { timeout: 5000 });
+  assert.equal(await page.textContent("#hero-subtitle"), "Your spring perk: free shipping on everything today.");
   await page.screenshot({ path: `${SHOTS}skeleton-home.png` });
   assert.deepEqual(page.errors, []);
 });

@@ -312,6 +312,7 @@ async function run() {
   } finally {
     running = false;
     $("#run").disabled = !bundle;
+    if (preview.bundle !== bundle) preview.setBundle(bundle); // edited while the journey played
     document.documentElement.dataset.run = "done";
     showPage(preview.path());
   }

@@ -401,11 +401,11 @@ impl Clause {
             }
             Clause::Or(subs) => {
                 let first = subs.first().and_then(|c| c.explain(ctx)).unwrap_or_default();
-                format!("no $or alternative holds (first: {first})")
+                cat(&["no $or alternative holds (first: ", &first, ")"])
             }
             Clause::Nor(subs) => {
                 let i = subs.iter().position(|c| c.eval(ctx)).unwrap_or(0);
-                format!("$nor alternative {i} holds")
+                cat(&["$nor alternative ", &i.to_string(), " holds"])
             }
             Clause::And(subs) => subs.iter().find_map(|c| c.explain(ctx)).unwrap_or_default(),
             Clause::Not(_) => "the $not condition holds".into(),
@@ -539,7 +539,7 @@ impl Op {
                 V::Str(s) => m.is_match(s),
                 V::Arr(_) => m.is_match(&js_text(v)),
                 _ => {
-                    let mut b = Buf::default();
+                    let mut b = Buf::<40>::default();
                     js_string(v, &mut b).is_ok() && m.is_match(b.as_str())
                 }
             },
@@ -603,18 +603,13 @@ impl Matcher {
     fn is_match(&self, s: &str) -> bool {
         match self {
             Matcher::Dyn(m) => m.is_match(s),
-            Matcher::Lit(alts, false) => alts.iter().any(|(a, l)| match a {
-                0 => s.contains(&**l),
-                1 => s.starts_with(&**l),
-                2 => s.ends_with(&**l),
-                _ => s == &**l,
-            }),
-            Matcher::Lit(alts, true) => alts.iter().any(|(a, l)| {
+            Matcher::Lit(alts, ci) => alts.iter().any(|(a, l)| {
                 let (s, l) = (s.as_bytes(), l.as_bytes());
                 let n = l.len();
-                let eq = |x: &[u8]| x.eq_ignore_ascii_case(l);
+                let eq = |x: &[u8]| if *ci { x.eq_ignore_ascii_case(l) } else { x == l };
                 match a {
-                    0 => n == 0 || s.windows(n).any(eq),
+                    // Searching: only where the first byte matches.
+                    0 => n == 0 || s.windows(n).any(|w| (w[0] == l[0] || *ci && w[0].eq_ignore_ascii_case(&l[0])) && eq(w)),
                     1 => s.len() >= n && eq(&s[..n]),
                     2 => s.len() >= n && eq(&s[s.len() - n..]),
                     _ => eq(s),
@@ -662,7 +657,7 @@ fn compile_regex(p: &str, ci: bool) -> Result<Matcher, String> {
     };
     let prefixed;
     let src = if ci {
-        prefixed = format!("(?i){p}");
+        prefixed = cat(&["(?i)", p]);
         &prefixed
     } else {
         p
@@ -710,7 +705,7 @@ impl Cx<'_> {
                 return Condition { clauses: Box::new([Clause::False]), src: Value::Null };
             }
             _ => {
-                self.err(path, format!("a condition must be an object, not {}", v.type_name()));
+                self.err(path, cat(&["a condition must be an object, not ", v.type_name()]));
                 owned = entries(v);
                 &owned
             }
@@ -725,7 +720,7 @@ impl Cx<'_> {
                         let list: &[Value] = match x {
                             Value::Arr(a) => a,
                             _ => {
-                                self.err(&at, format!("{k} needs an array of conditions"));
+                                self.err(&at, cat(&[k, " needs an array of conditions"]));
                                 if x.is_null() {
                                     return Clause::False;
                                 }
@@ -781,7 +776,7 @@ impl Cx<'_> {
 
     fn op(&mut self, name: &str, a: &Value, path: &str) -> Op {
         let needs = |cx: &mut Self, what: &str| {
-            cx.err(path, format!("{name} needs {what}"));
+            cx.err(path, cat(&[name, " needs ", what]));
             Op::False
         };
         if let Some(&(_, r)) = REL_OPS.iter().find(|(n, _)| *n == name) {
@@ -807,7 +802,7 @@ impl Cx<'_> {
                 if matches!(a, Value::Arr(_) | Value::Obj(_)) {
                     self.problems.push(Problem::warning(
                         path,
-                        format!("{name} with an array or object never matches; write the value without {name}"),
+                        cat(&[name, " with an array or object never matches; write the value without ", name]),
                     ));
                 }
                 let l = lit(a, false);
@@ -830,7 +825,7 @@ impl Cx<'_> {
                 let neg = name == "$notInGroup";
                 let items: Option<&[Value]> = match self.groups.get(&key) {
                     None => {
-                        self.problems.push(Problem::warning(path, format!("unknown saved group \"{key}\"")));
+                        self.problems.push(Problem::warning(path, cat(&["unknown saved group \"", &key, "\""])));
                         Some(&[])
                     }
                     Some(Value::Arr(x)) => Some(x),
@@ -872,7 +867,7 @@ impl Cx<'_> {
                     Err(e) => {
                         let mut q = String::new();
                         write_str(p, &mut q);
-                        self.err(path, format!("bad {name} {q}: {e}"));
+                        self.err(path, cat(&["bad ", name, " ", &q, ": ", &e]));
                         Op::False
                     }
                 },
@@ -886,11 +881,16 @@ impl Cx<'_> {
                 Op::Type(t)
             }
             _ => {
-                self.err(path, format!("unknown operator \"{name}\""));
+                self.err(path, cat(&["unknown operator \"", name, "\""]));
                 Op::False
             }
         }
     }
+}
+
+/// Concatenates (a smaller alternative to `format!` for messages).
+fn cat(parts: &[&str]) -> String {
+    parts.concat()
 }
 
 fn lit(v: &Value, ci: bool) -> Lit {
@@ -1027,7 +1027,7 @@ fn js_num(n: f64, w: &mut dyn Write) -> fmt::Result {
         return w.write_str(if n > 0.0 { "Infinity" } else { "-Infinity" });
     }
     if n == n.trunc() && n.abs() < 1e15 {
-        let mut b = Buf::default();
+        let mut b = Buf::<24>::default();
         // Exact for these integers; -0 prints as "0".
         write!(b, "{}", n as i64)?;
         return w.write_str(b.as_str());
@@ -1035,46 +1035,48 @@ fn js_num(n: f64, w: &mut dyn Write) -> fmt::Result {
     if n < 0.0 {
         w.write_char('-')?;
     }
-    // Shortest round-trip digits and exponent, then JavaScript's layout (Number::toString).
-    let mut b = Buf::default();
-    write!(b, "{:e}", n.abs())?;
-    let (mant, exp) = b.as_str().split_once('e').unwrap_or((b.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (d0, rest) = mant.split_once('.').unwrap_or((mant, ""));
-    let k = (d0.len() + rest.len()) as i32;
-    let e = exp + 1;
-    let digits = |w: &mut dyn Write, from: usize, to: usize| -> fmt::Result {
-        for i in from..to {
-            w.write_str(if i < d0.len() { &d0[i..=i] } else { &rest[i - d0.len()..=i - d0.len()] })?;
-        }
-        Ok(())
-    };
-    let ku = k as usize;
-    if k <= e && e <= 21 {
-        digits(w, 0, ku)?;
-        (k..e).try_for_each(|_| w.write_char('0'))
+    // Rust prints the shortest round-trip digits positionally ("0.00015", "1000…0"); JavaScript
+    // (Number::toString) switches to exponents below 1e-6 and from 1e21.
+    let mut b = Buf::<400>::default();
+    write!(b, "{}", n.abs())?;
+    let (int, frac) = b.as_str().split_once('.').unwrap_or((b.as_str(), ""));
+    let all = || int.bytes().chain(frac.bytes());
+    let zeros = all().take_while(|&c| c == b'0').count();
+    // At most 17 significant digits; what does not fit is trailing zeros.
+    let mut sig = [0u8; 24];
+    all().skip(zeros).zip(sig.iter_mut()).for_each(|(c, d)| *d = c);
+    let k = sig.iter().rposition(|&c| c != b'0' && c != 0).map_or(0, |i| i + 1);
+    let digits = std::str::from_utf8(&sig[..k]).unwrap_or("0");
+    let e = int.len() as i32 - zeros as i32;
+    let ki = k as i32;
+    if ki <= e && e <= 21 {
+        w.write_str(digits)?;
+        (ki..e).try_for_each(|_| w.write_char('0'))
     } else if 0 < e && e <= 21 {
-        digits(w, 0, e as usize)?;
+        let (a, r) = digits.split_at(e as usize);
+        w.write_str(a)?;
         w.write_char('.')?;
-        digits(w, e as usize, ku)
+        w.write_str(r)
     } else if -6 < e && e <= 0 {
         w.write_str("0.")?;
         (e..0).try_for_each(|_| w.write_char('0'))?;
-        digits(w, 0, ku)
+        w.write_str(digits)
     } else {
-        digits(w, 0, 1)?;
-        if k > 1 {
+        let (a, r) = digits.split_at(1.min(k));
+        w.write_str(a)?;
+        if !r.is_empty() {
             w.write_char('.')?;
-            digits(w, 1, ku)?;
+            w.write_str(r)?;
         }
-        write!(w, "e{}{}", if e > 0 { "+" } else { "-" }, (e - 1).abs())
+        w.write_str(if e > 0 { "e+" } else { "e-" })?;
+        write!(w, "{}", (e - 1).abs())
     }
 }
 
 /// GrowthBook's `paddedVersionString`: `v` and build info dropped, parts split on `-` and `.`, numbers
 /// left-padded to 5, joined with `-`; a plain `x.y.z` gets `-~` so it sorts after its pre-releases.
 fn write_padded(v: V, w: &mut dyn Write) -> fmt::Result {
-    let mut b = Buf::default();
+    let mut b = Buf::<40>::default();
     let s = match v {
         V::Num(n) => {
             js_num(n, &mut b)?;
@@ -1201,24 +1203,24 @@ fn eq_lower(a: &str, e: &str) -> bool {
 }
 
 /// A small stack buffer for number text.
-struct Buf {
-    b: [u8; 40],
+struct Buf<const N: usize> {
+    b: [u8; N],
     n: usize,
 }
 
-impl Default for Buf {
+impl<const N: usize> Default for Buf<N> {
     fn default() -> Self {
-        Buf { b: [0; 40], n: 0 }
+        Buf { b: [0; N], n: 0 }
     }
 }
 
-impl Buf {
+impl<const N: usize> Buf<N> {
     fn as_str(&self) -> &str {
         std::str::from_utf8(&self.b[..self.n]).unwrap_or("")
     }
 }
 
-impl Write for Buf {
+impl<const N: usize> Write for Buf<N> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let end = self.n + s.len();
         if end > self.b.len() {
@@ -1260,6 +1262,14 @@ mod tests {
             (123456789012345680000.0, "123456789012345680000"),
             (f64::NAN, "NaN"),
             (0.1 + 0.2, "0.30000000000000004"),
+            (1e300, "1e+300"),
+            (5e-324, "5e-324"),
+            (-1e-7, "-1e-7"),
+            (123.456, "123.456"),
+            (1e15, "1000000000000000"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (f64::INFINITY, "Infinity"),
+            (-2.5e-6, "-0.0000025"),
         ];
         for (n, s) in cases {
             assert_eq!(js(n), s);

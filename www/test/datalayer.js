@@ -1,0 +1,1 @@
+window.dataLayer = window.dataLayer || []; // like GTM: the SDK mirrors its events here
