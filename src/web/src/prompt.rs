@@ -103,9 +103,12 @@ fn markup(p: &Prompt, node: usize, back: bool) -> String {
     }
     s.push_str(r#"<div class="p "#);
     s.push_str(p.layout.as_str());
-    s.push_str(r#"" role="dialog" tabindex="-1" aria-labelledby="t" aria-describedby=""#);
-    s.push_str(if p.body.is_empty() && p.flow.is_some() { "q" } else { "d" });
-    s.push('"');
+    s.push_str(r#"" role="dialog" tabindex="-1" aria-labelledby="t""#);
+    if !p.body.is_empty() {
+        s.push_str(r#" aria-describedby="d""#);
+    } else if p.flow.is_some() {
+        s.push_str(r#" aria-describedby="q""#);
+    }
     if modal {
         s.push_str(r#" aria-modal="true""#);
     }
@@ -117,9 +120,13 @@ fn markup(p: &Prompt, node: usize, back: bool) -> String {
     }
     s.push_str(r#"<div class="t"><h2 id="t">"#);
     esc(&mut s, &p.title);
-    s.push_str(r#"</h2><p id="d">"#);
-    esc(&mut s, &p.body);
-    s.push_str("</p></div>");
+    s.push_str("</h2>");
+    if !p.body.is_empty() {
+        s.push_str(r#"<p id="d">"#);
+        esc(&mut s, &p.body);
+        s.push_str("</p>");
+    }
+    s.push_str("</div>");
     if p.flow.is_some() {
         s.push_str(r#"<div class="f">"#);
         flow_markup(&mut s, p, node, back);
