@@ -175,8 +175,10 @@ export function create(options = {}) {
       fail("bundle refused", JSON.parse(e).errors);
       return;
     }
-    hookPage(sdk, undo);
     dispatch("ready", { bundle: JSON.parse(text).id || "" });
+    if (!sdk) return; // a ready handler called destroy()
+    sdk.begin(); // the page view first, then what the page already pushed to dataLayer
+    hookPage(sdk, undo);
   };
   api.ready = start().then(
     () => api,

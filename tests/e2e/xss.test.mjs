@@ -119,7 +119,7 @@ function scan() {
     "imagesrcset", "to", "from", "values", "by"]);
   const NEVER = new Set(["iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "fencedframe",
     "isindex", "keygen", "svg", "math", "xmp", "plaintext", "noembed", "noframes"]);
-  const SCRIPTS = ["/test/xss-page.js", "/moments/moments.js"];
+  const SCRIPTS = ["/test/xss-page.js", "/moments/moments.js", "/moments/moments-debug.js"];
   const show = (el) => (el.outerHTML || "").slice(0, 240);
   const imageData = (s) => /^data:image\/(png|gif|jpeg|webp)[;,]/.test(s);
   const badUrl = (name, value, tag) => {
@@ -283,6 +283,9 @@ after(async () => { await browser?.close(); });
 async function openPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript(trap);
+  await context.addInitScript({
+    content: `Object.defineProperty(window, "__x", { value: Object.freeze({ scan: ${scan}, lightFacts: ${lightFacts}, promptFacts: ${promptFacts}, clickIn: ${clickIn}, clickAll: ${clickAll} }) });`,
+  });
   const rec = { dialogs: [], console: [], errors: [], external: [], popups: 0 };
   await context.route((url) => !url.href.startsWith(BASE + "/"), (route) => {
     const r = route.request();
@@ -432,57 +435,77 @@ async function checkExecution(c, page, csp) {
 
 /**
  * One payload through one page load: ?q= search, set() + xss_name, the four prompts and their
- * flows. Returns the structure snapshots (for the harmless baseline run).
+ * flows. Returns the structure snapshots (for the harmless baseline run). Each step is one wait
+ * and one evaluate (the page's helpers are in window.__x), to keep round trips few.
  */
 async function runOne(page, fixture, idx, payload, failures, base) {
   const c = checker(failures, fixture.name, idx, payload);
   const vq = fromSearch(payload), vn = fromName(payload);
   const snaps = {};
-  const stage = async (name, fn) => {
-    const t0 = Date.now();
+  const took = (name, s) => {
+    for (const p of s.problems) c.fail(`${name}: DOM`, p);
+    snaps[name] = s;
+    if (base && base[name]) compareStructure(c, name, s, base[name]);
+  };
+  const t0 = Date.now();
+  const step = async (name, fn) => {
     try {
       await fn();
       if (process.env.XSS_DEBUG) console.log(`#${idx} ${name}: ${Date.now() - t0} ms`);
+      return true;
     } catch (e) {
       c.fail(name, `step failed: ${String(e.message || e).split("\n")[0]}`);
       return false;
     }
-    const s = await page.evaluate(scan);
-    for (const p of s.problems) c.fail(`${name}: DOM`, p);
-    snaps[name] = s;
-    if (base && base[name]) compareStructure(c, name, s, base[name]);
-    return true;
   };
   clear(page.rec);
   await page.goto(`${BASE}${fixture.file}?q=${encodeURIComponent(payload)}`, { waitUntil: "domcontentloaded" });
-  await stage("url search", async () => {
+  const ok = await step("url search", async () => {
     await waitCount(page, "moments_xss_emit_q", 1);
-    checkLight(c, "q", await page.evaluate(lightFacts, "q"), vq);
-  });
-  await stage("Moments.set", async () => {
-    await page.evaluate((v) => { window.Moments.set({ name: v }); window.Moments.track("xss_name"); }, payload);
+    const r = await page.evaluate((v) => {
+      const r = { f: window.__x.lightFacts("q"), s: window.__x.scan() };
+      window.Moments.set({ name: v });
+      window.Moments.track("xss_name");
+      return r;
+    }, payload);
+    checkLight(c, "q", r.f, vq);
+    took("url search", r.s);
+  }) && await step("Moments.set", async () => {
     await waitCount(page, "moments_xss_emit_n", 1);
-    checkLight(c, "n", await page.evaluate(lightFacts, "n"), vn);
-  });
-  const opened = await stage("prompts", async () => {
-    await page.evaluate(() => window.Moments.track("xss_prompts"));
-    await waitCount(page, "moments_prompt_shown", 4);
-    checkPrompts(c, await page.evaluate(promptFacts), vq, vn);
-  });
-  if (opened) {
-    await stage("modal flow: next", async () => {
-      assert.ok(await page.evaluate(clickIn, ["modal", ".b[data-i='0']"]), "no Next button");
-      const f = (await page.evaluate(promptFacts)).modal;
-      c.eq("prompt modal: flow node b text", f.q, `Bee ${vn}`);
-      c.eq("prompt modal: flow node b back label", f.buttons[0] && f.buttons[0].text, `Back ${vq}`);
-      c.eq("prompt modal: flow node b href label", f.buttons[1] && f.buttons[1].text, `Site ${vq}`);
-      c.eq("prompt modal: flow node b href", f.buttons[1] && f.buttons[1].href, `/search?q=${encodeURIComponent(vq)}`);
+    const r = await page.evaluate(() => {
+      const r = { f: window.__x.lightFacts("n"), s: window.__x.scan() };
+      window.Moments.track("xss_prompts");
+      return r;
     });
-    await stage("flows: back, do, emit, dismiss, close", async () => {
-      assert.ok(await page.evaluate(clickIn, ["modal", ".b[data-i='0']"]), "no Back button");
-      c.eq("prompt modal: flow back to node a", (await page.evaluate(promptFacts)).modal.q, `Ask ${vq} / ${vn}`);
-      const clicked = await page.evaluate(clickAll, [["modal", ".b[data-i='3']"], ["banner", ".b[data-i='2']"], ["toast", ".n[data-a=x]"], ["slide-in", ".x"]]);
-      assert.deepEqual(clicked, [true, true, true, true], "the flow buttons to click (do, emit, dismiss, close)");
+    checkLight(c, "n", r.f, vn);
+    took("Moments.set", r.s);
+  }) && await step("prompts", async () => {
+    await waitCount(page, "moments_prompt_shown", 4);
+    const r = await page.evaluate(() => {
+      const x = window.__x;
+      const r = { p: x.promptFacts(), s: x.scan() };
+      r.next = x.clickIn(["modal", ".b[data-i='0']"]); // to node b
+      r.b = x.promptFacts().modal || null;
+      r.sb = x.scan();
+      r.back = x.clickIn(["modal", ".b[data-i='0']"]); // back to node a
+      r.a = (x.promptFacts().modal || {}).q;
+      r.clicked = x.clickAll([["modal", ".b[data-i='3']"], ["banner", ".b[data-i='2']"], ["toast", ".n[data-a=x]"], ["slide-in", ".x"]]);
+      return r;
+    });
+    checkPrompts(c, r.p, vq, vn);
+    took("prompts", r.s);
+    assert.ok(r.next && r.b, "no Next button in the modal's flow");
+    c.eq("prompt modal: flow node b text", r.b.q, `Bee ${vn}`);
+    c.eq("prompt modal: flow node b back label", r.b.buttons[0] && r.b.buttons[0].text, `Back ${vq}`);
+    c.eq("prompt modal: flow node b href label", r.b.buttons[1] && r.b.buttons[1].text, `Site ${vq}`);
+    c.eq("prompt modal: flow node b href", r.b.buttons[1] && r.b.buttons[1].href, `/search?q=${encodeURIComponent(vq)}`);
+    took("modal flow node b", r.sb);
+    assert.ok(r.back, "no Back button in the modal's flow");
+    c.eq("prompt modal: flow back to node a", r.a, `Ask ${vq} / ${vn}`);
+    assert.deepEqual(r.clicked, [true, true, true, true], "the flow buttons to click (do, emit, dismiss, close)");
+  });
+  if (ok) {
+    await step("flows: do, emit, dismiss, close", async () => {
       await page.waitForFunction((w) => document.querySelector("#flow-text-modal").textContent === w
         && (window.dataLayer || []).some((e) => e && e.event === "moments_xss_flow_emit" && e.layout === "banner")
         && ["p-toast", "p-slide-in"].every((r) => (window.dataLayer || []).some((e) => e && e.event === "moments_prompt_dismissed" && e.rule === r))
@@ -491,13 +514,14 @@ async function runOne(page, fixture, idx, payload, failures, base) {
         const h = document.querySelector("#flow-html-modal");
         const a = h.querySelector("a.l");
         const e = JSON.parse(JSON.stringify(window.dataLayer.filter((x) => x && x.event === "moments_xss_flow_emit").pop()));
-        return { b: h.querySelector("b.v") && h.querySelector("b.v").textContent, title: a && a.getAttribute("title"), href: a && a.getAttribute("href"), e };
+        return { b: h.querySelector("b.v") && h.querySelector("b.v").textContent, title: a && a.getAttribute("title"), href: a && a.getAttribute("href"), e, s: window.__x.scan() };
       });
       c.eq("flow do: replace html <b> text", f.b, vn);
       c.eq("flow do: replace html title", f.title, vq);
       c.url("flow do: replace html <a href>", f.href, vq, vq, [null]);
       c.eq("flow emit: props.q", f.e.q, vq);
       c.eq("flow emit: props.n", f.e.n, vn);
+      took("flows", f.s);
     });
   }
   await checkExecution(c, page, fixture.file === "/test/xss.html");
@@ -533,43 +557,72 @@ async function corpus(fixture) {
   return failures;
 }
 
-/** The whole corpus through the search box of `fixture`, in one page load. */
+/**
+ * The whole corpus through the search box of `fixture`, in one page load, with the debug overlay
+ * on (a link can turn it on with ?moments_debug=1): it shows explain()'s reasons, with the context
+ * values they saw, and the signal names.
+ */
 async function searchBox(fixture) {
   const failures = [];
   const { context, page } = await openPage();
+  const input = "form[role=search] input[type=search]";
   try {
-    await page.goto(`${BASE}${fixture.file}`, { waitUntil: "domcontentloaded" });
+    await page.goto(`${BASE}${fixture.file}?moments_debug=1`, { waitUntil: "domcontentloaded" });
     await page.waitForFunction(() => window.Moments && window.Moments.ready, null, { timeout: 15000 });
     await page.evaluate(() => window.Moments.ready);
+    await page.waitForFunction(() => document.querySelector("#moments-debug"), null, { timeout: WAIT });
     let emits = 0;
     let prev = null;
     const submit = async (text) => {
-      await page.fill("form[role=search] input[type=search]", text);
-      await page.press("form[role=search] input[type=search]", "Enter");
+      await page.fill(input, text);
+      await page.keyboard.press("Enter");
       await waitCount(page, "moments_xss_emit_q", ++emits);
       prev = fromSearch(text).toLowerCase();
     };
+    /** After a search: the overlay's reason for q-explain, then the payload as a signal name. */
+    const overlay = async (c, payload) => {
+      const raw = [...payload.trim()].slice(0, 200).join("");
+      const why = `when: search.query is ${JSON.stringify(raw)}, needs $eq "never"`;
+      const got = await page.waitForFunction((w) => {
+        const e = document.querySelector("#moments-debug").shadowRoot.querySelector('.rule[data-rule="q-explain"] .why');
+        return e && e.textContent === w;
+      }, why, { timeout: 2000 }).then(() => null, () => page.evaluate(() => {
+        const e = document.querySelector("#moments-debug").shadowRoot.querySelector('.rule[data-rule="q-explain"] .why');
+        return e ? e.textContent : "(no such element)";
+      }));
+      if (got !== null) c.fail("debug overlay: explain reason", `got ${JSON.stringify(got)}, want ${JSON.stringify(why)}`);
+      await page.evaluate((n) => window.Moments.track(n), payload);
+      await page.waitForFunction((n) => [...document.querySelector("#moments-debug").shadowRoot.querySelectorAll(".sig code")].some((e) => e.textContent === n), payload, { timeout: 2000 })
+        .catch(() => c.fail("debug overlay: signal name", `no signal shown as ${JSON.stringify(payload)}`));
+    };
     await submit(BENIGN);
+    await overlay(checker(failures, fixture.name + ", search box", -1, BENIGN), BENIGN);
     const seen = new Set([fromSearch(BENIGN)]);
-    const base = await page.evaluate(scan);
-    assert.deepEqual(base.problems, [], `the harmless search already fails on ${fixture.name}`);
-    const known = new Set([...Object.keys(base.tags), ...Object.keys(base.attrs)]);
+    const base = await page.evaluate(() => ({ f: window.__x.lightFacts("q"), s: window.__x.scan() }));
+    assert.deepEqual(base.s.problems, [], `the harmless search already fails on ${fixture.name}`);
+    const known = new Set([...Object.keys(base.s.tags), ...Object.keys(base.s.attrs)]);
+    let last = base.f;
     for (const [i, payload] of PAYLOADS) {
       const c = checker(failures, fixture.name + ", search box", i, payload);
       const vq = fromSearch(payload);
       try {
         // The same search twice in a row is one search (deduplicated): search something else between.
-        if (vq.toLowerCase() === prev) await submit(BENIGN + " " + i);
+        if (vq.toLowerCase() === prev) {
+          await submit(BENIGN + " " + i);
+          last = await page.evaluate(() => window.__x.lightFacts("q"));
+        }
         clear(page.rec);
-        const last = await page.evaluate(lightFacts, "q");
         await submit(payload);
-        checkLight(c, "q", await page.evaluate(lightFacts, "q"), vq, last, seen.has(vq));
+        const r = await page.evaluate(() => ({ f: window.__x.lightFacts("q"), s: window.__x.scan() }));
+        checkLight(c, "q", r.f, vq, last, seen.has(vq));
+        last = r.f;
         seen.add(vq);
-        const s = await page.evaluate(scan);
-        for (const p of s.problems) c.fail("search box: DOM", p);
-        for (const k of [...Object.keys(s.tags), ...Object.keys(s.attrs)]) {
+        for (const p of r.s.problems) c.fail("search box: DOM", p);
+        for (const k of [...Object.keys(r.s.tags), ...Object.keys(r.s.attrs)]) {
           if (!known.has(k)) c.fail("search box: structure", `${k} appeared, which a harmless search never makes`);
         }
+        await overlay(c, payload);
+        for (const p of (await page.evaluate(() => window.__x.scan())).problems) c.fail("debug overlay: DOM", p);
       } catch (e) {
         c.fail("search box", `step failed: ${String(e.message || e).split("\n")[0]}`);
       }
@@ -629,7 +682,7 @@ for (const fixture of FIXTURES) {
     assert.equal(failures.length, 0, report(`${fixture.name}-url`, failures, fixture.loads.length));
   });
 
-  test(`${PAYLOADS.length} payloads typed in the search box never execute and show as text (${fixture.name})`, async () => {
+  test(`${PAYLOADS.length} payloads typed in the search box (and shown by the debug overlay) never execute and show as text (${fixture.name})`, async () => {
     const failures = await searchBox(fixture);
     assert.equal(failures.length, 0, report(`${fixture.name}-box`, failures, PAYLOADS.length));
   });

@@ -1,7 +1,7 @@
-// The actions fixture: remembers the body as the server sent it, then loads Moments (so the
-// snapshot is taken before the SDK can change anything), and wires the page's buttons.
+// The actions fixture: wires the page's buttons, and once the document is parsed remembers the
+// body as the server sent it, then loads Moments (so the snapshot is taken before the SDK can
+// change anything).
 (function () {
-  window.__before = document.body.innerHTML;
   window.dataLayer = window.dataLayer || [];
   const call = (...args) => (window.Moments = window.Moments || []).push(args);
   document.getElementById("open-modal").addEventListener("click", () => call("track", "open_modal"));
@@ -12,10 +12,12 @@
     li.textContent = "An item rendered later";
     document.getElementById("list").appendChild(li);
   });
-  const params = new URLSearchParams(location.search);
-  const s = document.createElement("script");
-  s.src = "/moments/moments.js";
-  s.setAttribute("data-bundle", params.get("bundle") || "/test/actions-bundle.json");
-  s.setAttribute("data-storage", "memory");
-  document.head.appendChild(s);
+  document.addEventListener("DOMContentLoaded", () => {
+    window.__before = document.body.innerHTML;
+    const s = document.createElement("script");
+    s.src = "/moments/moments.js";
+    s.setAttribute("data-bundle", new URLSearchParams(location.search).get("bundle") || "/test/actions-bundle.json");
+    s.setAttribute("data-storage", "memory");
+    document.head.appendChild(s);
+  });
 })();

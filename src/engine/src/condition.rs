@@ -63,9 +63,56 @@ impl RegexMatcher for NativeRegex {
     }
 }
 
+/// The `regex` crate with JavaScript's ASCII meaning of `\d \w \b` (the crate's are Unicode).
+/// Other differences remain: no look-around or backreferences (refused as bad patterns), and
+/// case-insensitive matching folds a few more characters than JavaScript (`ſ`, `K`).
 #[cfg(feature = "native-regex")]
 fn native_regex(p: &str) -> Result<Rc<dyn RegexMatcher>, String> {
-    match regex::Regex::new(p) {
+    let mut q = String::with_capacity(p.len() + 8);
+    let (mut class, mut chars) = (false, p.chars());
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    q.push('\\');
+                    break;
+                };
+                let ascii = match e {
+                    'd' => "[:digit:]",
+                    'D' => "[:^digit:]",
+                    'w' => "[:word:]",
+                    'W' => "[:^word:]",
+                    'b' | 'B' if !class => {
+                        q.push_str(if e == 'b' { "(?-u:\\b)" } else { "(?-u:\\B)" });
+                        continue;
+                    }
+                    _ => "",
+                };
+                match (ascii, class) {
+                    ("", _) => {
+                        q.push('\\');
+                        q.push(e);
+                    }
+                    (a, true) => q.push_str(a),
+                    (a, false) => {
+                        q.push('[');
+                        q.push_str(a);
+                        q.push(']');
+                    }
+                }
+            }
+            '[' if !class => {
+                class = true;
+                q.push(c);
+            }
+            ']' if class => {
+                class = false;
+                q.push(c);
+            }
+            _ => q.push(c),
+        }
+    }
+    match regex::Regex::new(&q) {
         Ok(r) => Ok(Rc::new(NativeRegex(r))),
         Err(e) => Err(e.to_string()),
     }
@@ -166,7 +213,7 @@ impl Seg {
         text.get(self.at as usize..self.at as usize + self.n as usize).unwrap_or("")
     }
 
-    #[inline]
+    #[inline(always)]
     fn find<'a>(&self, m: &'a [(String, Value)], text: &str) -> Option<&'a Value> {
         if let Some((k, v)) = m.get(self.hint.get() as usize) {
             if self.is(k, text) {
@@ -309,7 +356,7 @@ impl Condition {
     /// Like [`Condition::compile`], resolving `$inGroup`/`$notInGroup` against GrowthBook saved
     /// groups (`{"group id": [values…]}`).
     pub fn compile_with_groups(cond: &Value, saved_groups: &Value, path: &str, problems: &mut Vec<Problem>) -> Condition {
-        let mut cx = Cx { groups: saved_groups, problems };
+        let mut cx = Cx { groups: saved_groups, problems, visiting: Vec::new() };
         cx.cond(cond, path)
     }
 
@@ -430,7 +477,7 @@ impl Path {
     }
 
     /// Whether the value at this path passes `op` and `more`.
-    #[inline]
+    #[inline(always)]
     fn test(&self, ctx: &Value, op: &Op, more: &[Op]) -> bool {
         // The common case (objects all the way down) straight on the `Value`; arrays on the way
         // (indices, `length`) take the general road.
@@ -482,7 +529,7 @@ impl Path {
 
 static NULL: Value = Value::Null;
 
-#[cold]
+/// [`Path::test`] through [`Path::get`]: arrays on the way, or more than two keys.
 fn holds_general(p: &Path, ctx: &Value, op: &Op, more: &[Op]) -> bool {
     let v = p.get(ctx).unwrap_or(V::Null);
     op.eval_v(v) && more.iter().all(|o| o.eval_v(v))
@@ -532,8 +579,9 @@ impl Op {
             }
             Op::Not(t) => !holds(t, v),
             Op::Size(t) => matches!(v, V::Arr(a) if holds(t, V::Num(a.len() as f64))),
-            Op::ElemTest(t) => matches!(v, V::Arr(a) if a.iter().any(|x| truthy(view(x)) && holds(t, view(x)))),
-            Op::ElemCond(c) => matches!(v, V::Arr(a) if a.iter().any(|x| truthy(view(x)) && c.eval(x))),
+            // Null elements are skipped (GrowthBook 1.8; earlier versions skipped every falsy one).
+            Op::ElemTest(t) => matches!(v, V::Arr(a) if a.iter().any(|x| !x.is_null() && holds(t, view(x)))),
+            Op::ElemCond(c) => matches!(v, V::Arr(a) if a.iter().any(|x| !x.is_null() && c.eval(x))),
             Op::All(ts) => matches!(v, V::Arr(a) if ts.iter().all(|t| a.iter().any(|x| holds(t, view(x))))),
             Op::Regex(m) => match v {
                 V::Str(s) => m.is_match(s),
@@ -671,6 +719,9 @@ fn compile_regex(p: &str, ci: bool) -> Result<Matcher, String> {
 struct Cx<'a> {
     groups: &'a Value,
     problems: &'a mut Vec<Problem>,
+    /// The `$savedGroup` condition groups being compiled (a group that contains itself matches
+    /// nobody).
+    visiting: Vec<String>,
 }
 
 const VERSION_OPS: [(&str, Rel); 6] =
@@ -697,20 +748,20 @@ impl Cx<'_> {
     }
 
     fn cond(&mut self, v: &Value, path: &str) -> Condition {
-        let owned;
-        let items: &[(String, Value)] = match v {
-            Value::Obj(m) => m,
+        let src = match v {
+            Value::Obj(_) => v.clone(),
             Value::Null => {
                 self.err(path, "a condition must be an object, not null".into());
                 return Condition { clauses: Box::new([Clause::False]), src: Value::Null };
             }
             _ => {
                 self.err(path, cat(&["a condition must be an object, not ", v.type_name()]));
-                owned = entries(v);
-                &owned
+                Value::Obj(entries(v))
             }
         };
-        let clauses = items
+        let clauses = src
+            .as_object()
+            .unwrap_or_default()
             .iter()
             .map(|(k, x)| {
                 let at = join(path, k);
@@ -736,6 +787,7 @@ impl Cx<'_> {
                         }
                     }
                     "$not" => Clause::Not(Box::new(self.cond(x, &at))),
+                    "$savedGroup" => self.saved_group(x, &at),
                     _ => {
                         let Some(p) = Path::new(k) else {
                             self.err(&at, "path is too long".into());
@@ -749,7 +801,37 @@ impl Cx<'_> {
                 }
             })
             .collect();
-        Condition { clauses, src: v.clone() }
+        Condition { clauses, src }
+    }
+
+    /// `{"$savedGroup": {"id", "attributeKey"?}}`: a "list" group is `$in` on its attribute, a
+    /// "condition" group its condition; anything else matches nobody.
+    fn saved_group(&mut self, r: &Value, path: &str) -> Clause {
+        let id = r.get("id").and_then(Value::as_str).filter(|id| !self.visiting.iter().any(|v| v == id));
+        let key = r.get("attributeKey");
+        let entry = id.and_then(|id| self.groups.get(id));
+        let Some((id, entry)) = id.zip(entry).filter(|_| !matches!(key, Some(k) if k.as_str().is_none())) else {
+            self.problems.push(Problem::warning(path, "no such saved group; it matches nobody"));
+            return Clause::False;
+        };
+        match entry.get("type").and_then(Value::as_str) {
+            Some("list") => {
+                let key = key.or(entry.get("attributeKey")).and_then(Value::as_str);
+                match (key.and_then(Path::new), entry.get("values")) {
+                    (Some(p), Some(Value::Arr(x))) => {
+                        Clause::Path(p, Op::In { set: x.iter().map(|x| lit(x, false)).collect(), ci: false, neg: false }, Box::new([]))
+                    }
+                    _ => Clause::False,
+                }
+            }
+            Some("condition") if matches!(entry.get("condition"), Some(Value::Obj(_))) => {
+                self.visiting.push(id.to_string());
+                let c = self.cond(entry.get("condition").unwrap_or(&Value::Null), path);
+                self.visiting.pop();
+                Clause::And(Box::new([c]))
+            }
+            _ => Clause::False,
+        }
     }
 
     fn test(&mut self, v: &Value, path: &str, ci: bool) -> Test {
@@ -774,24 +856,27 @@ impl Cx<'_> {
         Box::new([one])
     }
 
+    /// One operator. A wrong operand is a problem; the operator then still does what GrowthBook
+    /// does with it (usually: never holds).
     fn op(&mut self, name: &str, a: &Value, path: &str) -> Op {
         let needs = |cx: &mut Self, what: &str| {
             cx.err(path, cat(&[name, " needs ", what]));
             Op::False
         };
         if let Some(&(_, r)) = REL_OPS.iter().find(|(n, _)| *n == name) {
-            if matches!(a, Value::Arr(_) | Value::Obj(_)) {
-                return needs(self, "a number or a string");
-            }
             let s = match a {
                 Value::Str(s) => Some(s.as_str().into()),
+                Value::Arr(_) | Value::Obj(_) => {
+                    needs(self, "a number or a string");
+                    Some(js_text(view(a)).into())
+                }
                 _ => None,
             };
             return Op::Rel(r, Prim { s, n: to_number(view(a)) });
         }
         if let Some(&(_, r)) = VERSION_OPS.iter().find(|(n, _)| *n == name) {
             if !matches!(a, Value::Str(_) | Value::Num(_)) {
-                return needs(self, "a version string");
+                needs(self, "a version string");
             }
             let mut e = String::new();
             let _ = write_padded(view(a), &mut e);
@@ -842,7 +927,7 @@ impl Cx<'_> {
             "$not" => Op::Not(self.test(a, &join(path, name), false)),
             "$size" => {
                 if !matches!(a, Value::Num(_) | Value::Obj(_)) {
-                    return needs(self, "a number or an operator object");
+                    needs(self, "a number or an operator object");
                 }
                 Op::Size(self.test(a, &join(path, name), false))
             }
@@ -1372,6 +1457,26 @@ mod tests {
         assert!(check(r#"{"s": {"$gt": "a"}}"#, r#"{"s": ["b"]}"#));
         assert!(check(r#"{"s": 5}"#, r#"{"s": [" 5 "]}"#));
         assert!(check(r#"{"s": {"$eq": "ÿ"}}"#, r#"{"s": "ÿ"}"#));
+        assert!(check(r#"{"s": {"$elemMatch": {"$eq": 0}}}"#, r#"{"s": [null, 0]}"#));
+    }
+
+    #[test]
+    fn saved_groups() {
+        let groups = Value::parse(
+            r#"{"vip": {"type": "list", "attributeKey": "id", "values": [1, 2]},
+                "big": {"type": "condition", "condition": {"cart.value": {"$gt": 100}, "$savedGroup": {"id": "big"}}},
+                "old": [1, 2]}"#,
+        )
+        .unwrap();
+        let run = |c: &str, ctx: &str| eval_condition(&Value::parse(ctx).unwrap(), &Value::parse(c).unwrap(), &groups);
+        assert!(run(r#"{"$savedGroup": {"id": "vip"}}"#, r#"{"id": 2}"#));
+        assert!(!run(r#"{"$savedGroup": {"id": "vip", "attributeKey": "other"}}"#, r#"{"id": 2}"#));
+        assert!(run(r#"{"$savedGroup": {"id": "vip", "attributeKey": "other"}}"#, r#"{"other": 1}"#));
+        // A group that names itself matches nobody.
+        assert!(!run(r#"{"$savedGroup": {"id": "big"}}"#, r#"{"cart": {"value": 200}}"#));
+        assert!(!run(r#"{"$savedGroup": {"id": "old"}}"#, r#"{"id": 1}"#));
+        assert!(run(r#"{"id": {"$inGroup": "vip"}}"#, r#"{"id": 1}"#));
+        assert!(!run(r#"{"id": {"$notInGroup": "big"}}"#, r#"{"id": 1}"#));
     }
 
     #[cfg(feature = "native-regex")]
@@ -1382,6 +1487,11 @@ mod tests {
         assert!(!check(r#"{"ua": {"$regex": "mob.le"}}"#, r#"{"ua": "MOBILE"}"#));
         assert!(check(r#"{"n": {"$regex": "^4\\d$"}}"#, r#"{"n": 42}"#));
         assert!(check(r#"{"n": {"$regex": "ull"}}"#, r#"{}"#));
+        // JavaScript's \d, \w and \b are ASCII.
+        assert!(!check(r#"{"n": {"$regex": "^\\d$"}}"#, r#"{"n": "٣"}"#));
+        assert!(check(r#"{"n": {"$regex": "^[\\d,]+\\b"}}"#, r#"{"n": "1,2"}"#));
+        assert!(!check(r#"{"n": {"$regex": "^\\w+$"}}"#, r#"{"n": "é"}"#));
+        assert!(check(r#"{"n": {"$regex": "^[^\\W]\\D\\/$"}}"#, r#"{"n": "a-/"}"#));
     }
 
     struct Everything;
@@ -1408,5 +1518,40 @@ mod tests {
         let c = Condition::compile(&Value::parse(r#"{"s": {"$regexi": "a.c"}}"#).unwrap(), "w", &mut p);
         assert!(!c.eval(&Value::parse(r#"{"s": "abc"}"#).unwrap()));
         assert_eq!(p[0].to_string(), "w.s: bad $regexi \"a.c\": no flags here");
+    }
+
+    #[test]
+    fn random_inputs_never_panic() {
+        const KEYS: [&str; 40] = [
+            "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$ini", "$nini", "$all", "$alli",
+            "$elemMatch", "$size", "$exists", "$type", "$regex", "$regexi", "$not", "$and", "$or", "$nor",
+            "$inGroup", "$notInGroup", "$veq", "$vne", "$vgt", "$vgte", "$vlt", "$vlte", "$x", "a", "b",
+            "a.b", "a.0", "a.length", "b.c.d", "", "0", "é",
+        ];
+        const STRS: [&str; 10] = ["", "a", "1.2.3", "v1.0.0-beta+x", "1e21", "ab|c", "^a", "[", "\\d+", "ÿ\u{10000}"];
+        let mut seed: u64 = 7;
+        let mut rnd = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % n as u64) as usize
+        };
+        fn gen(r: &mut dyn FnMut(usize) -> usize, depth: u32) -> Value {
+            match if depth == 0 { r(5) } else { r(7) } {
+                0 => Value::Null,
+                1 => Value::Bool(r(2) == 0),
+                2 => Value::Num([0.0, 1.0, -1.5, 1e21, 3.0, 1e-7][r(6)]),
+                3 | 4 => Value::Str(STRS[r(STRS.len())].into()),
+                5 => Value::Arr((0..r(4)).map(|_| gen(r, depth - 1)).collect()),
+                _ => Value::Obj((0..r(4)).map(|_| (KEYS[r(KEYS.len())].to_string(), gen(r, depth - 1))).collect()),
+            }
+        }
+        for _ in 0..3000 {
+            let cond = Value::Obj((0..1 + rnd(3)).map(|_| (KEYS[rnd(KEYS.len())].to_string(), gen(&mut rnd, 3))).collect());
+            let ctx = gen(&mut rnd, 4);
+            let groups = gen(&mut rnd, 2);
+            let c = Condition::compile_with_groups(&cond, &groups, "w", &mut Vec::new());
+            let holds = c.eval(&ctx);
+            assert_eq!(c.explain(&ctx).is_none(), holds, "{} on {}", cond.to_json(), ctx.to_json());
+            let _ = c.paths();
+        }
     }
 }

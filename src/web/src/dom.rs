@@ -170,13 +170,26 @@ fn part(a: &Action) -> (u8, &str) {
     }
 }
 
+/// Whether two element actions are the same (cheaper than deriving equality over every action).
+fn same(a: &Action, b: &Action) -> bool {
+    use Action::*;
+    match (a, b) {
+        (Replace { selector: s, content: c, html: h }, Replace { selector: t, content: d, html: i }) => s == t && c == d && h == i,
+        (Insert { selector: s, position: p, html: h }, Insert { selector: t, position: q, html: i }) => s == t && p == q && h == i,
+        (Attr { selector: s, name: n, value: v }, Attr { selector: t, name: m, value: w }) => s == t && n == m && v == w,
+        (Class { selector: s, add: a, remove: r }, Class { selector: t, add: b, remove: q }) => s == t && a == b && r == q,
+        (Hide(s), Hide(t)) | (Show(s), Show(t)) => s == t,
+        _ => false,
+    }
+}
+
 /// Applies `a` to `el`; `None` when it could not be applied.
 fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
     Some(match a {
         Action::Replace { content, html, .. } => {
             let orig = Array::from(&el.child_nodes());
             if *html {
-                el.replace_children_with_node_1(&fragment(content)?);
+                el.replace_children_with_node(&Array::of1(&fragment(content)?.into()));
             } else {
                 el.set_text_content(Some(content));
             }
@@ -294,8 +307,6 @@ struct Inner {
     marks: Vec<Mark>,
     next: u32,
     mo: Option<MutationObserver>,
-    /// The attribute filter the observer runs with (re-observed when it changes).
-    watching: Vec<String>,
 }
 
 impl Inner {
@@ -357,10 +368,10 @@ impl Inner {
         }
     }
 
-    /// (Re-)observes the document with the attributes the live actions care about.
-    fn observe(&mut self) {
+    /// (Re-)observes the document: new elements, and the attributes the live actions care about.
+    fn observe(&self) {
         let (Some(mo), Some(d)) = (&self.mo, doc()) else { return };
-        let mut want: Vec<String> = Vec::new();
+        let want = Array::new();
         for l in self.live.iter().filter(|l| l.on) {
             let names: &[&str] = match &l.act {
                 Action::Attr { name, .. } => &[name.as_str()],
@@ -370,23 +381,17 @@ impl Inner {
                 _ => &[],
             };
             for n in names {
-                if !want.iter().any(|w| w == n) {
-                    want.push(n.to_string());
-                }
+                want.push(&JsValue::from_str(n));
             }
-        }
-        if want == self.watching && !want.is_empty() {
-            return;
         }
         let init = web_sys::MutationObserverInit::new();
         init.set_child_list(true);
         init.set_subtree(true);
-        if !want.is_empty() {
+        if want.length() > 0 {
             init.set_attributes(true);
-            init.set_attribute_filter(&want.iter().map(|w| JsValue::from_str(w)).collect::<Array>());
+            init.set_attribute_filter(&want);
         }
         let _ = mo.observe_with_options(&d, &init);
-        self.watching = want;
     }
 }
 
@@ -410,7 +415,7 @@ fn emit_all(sink: &Sink, ev: Vec<UiEvent>) {
 impl Applier {
     /// An applier reporting to `sink`.
     pub fn new(sink: Sink) -> Applier {
-        let inner = Rc::new(RefCell::new(Inner { live: Vec::new(), marks: Vec::new(), next: 0, mo: None, watching: Vec::new() }));
+        let inner = Rc::new(RefCell::new(Inner { live: Vec::new(), marks: Vec::new(), next: 0, mo: None }));
         Applier { inner, prompts: Prompts::new(sink.clone()), sink, prehide: None, display: None, callback: None }
     }
 
@@ -446,7 +451,7 @@ impl Applier {
                 _ => self.live(rule, a, &mut ev),
             }
         }
-        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+        if let Ok(inner) = self.inner.try_borrow() {
             inner.observe();
         }
         self.prehide = None;
@@ -460,7 +465,7 @@ impl Applier {
             self.display = adopt(DISPLAY_CSS);
         }
         let Ok(mut inner) = self.inner.try_borrow_mut() else { return };
-        let id = if let Some(l) = inner.live.iter().find(|l| l.on && &*l.rule == rule && l.act == *a) {
+        let id = if let Some(l) = inner.live.iter().find(|l| l.on && &*l.rule == rule && same(&l.act, a)) {
             l.id // the same rule fired again with the same action: nothing new to make live
         } else {
             // A new firing of the rule with new content replaces its older one on that target.
@@ -505,14 +510,13 @@ impl Applier {
         if let Some(mo) = &inner.mo {
             mo.disconnect();
         }
-        let Inner { live, marks, watching, .. } = &mut *inner;
+        let Inner { live, marks, .. } = &mut *inner;
         while let Some(m) = marks.pop() {
             if let Some(l) = live.iter().find(|l| l.id == m.live) {
                 undo(&m, &l.act);
             }
         }
         live.clear();
-        watching.clear();
         if let Some(h) = self.display.take() {
             unhide(h);
         }
@@ -538,20 +542,13 @@ impl Drop for Applier {
 /// The page's CSP nonce for Moments' `<style>` fallback: that of the Moments `<script nonce>`
 /// (the `nonce` property: browsers hide the attribute), else of any script with one.
 pub(crate) fn nonce() -> String {
-    let mut any = String::new();
-    if let Some(list) = doc().and_then(|d| d.query_selector_all("script[nonce]").ok()) {
-        for i in 0..list.length() {
-            let Some(s) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
-            let n = s.nonce();
-            if s.get_attribute("src").is_some_and(|src| src.contains("moments")) && !n.is_empty() {
-                return n;
-            }
-            if any.is_empty() {
-                any = n;
-            }
-        }
-    }
-    any
+    let Some(d) = doc() else { return String::new() };
+    ["script[nonce][src*=moments]", "script[nonce]"]
+        .iter()
+        .find_map(|s| d.query_selector(s).ok().flatten())
+        .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|s| s.nonce())
+        .unwrap_or_default()
 }
 
 /// A constructed stylesheet with `css`, where the browser has constructable stylesheets (allowed
@@ -595,7 +592,7 @@ fn adopt(css: &str) -> Option<Hider> {
     }
     let el = style_element(css)?;
     let parent = d.query_selector("head").ok().flatten().or_else(|| d.document_element())?;
-    parent.append_with_node_1(&el).ok()?;
+    parent.append_child(&el).ok()?;
     Some(Hider::Element(el))
 }
 

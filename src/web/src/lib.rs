@@ -86,6 +86,14 @@ impl Sdk {
         out
     }
 
+    /// Begins sensing: the device and the page view that start every page. Called right after
+    /// `ready` is dispatched, so that `on("decision")` handlers see the first decisions.
+    pub fn begin(&self) {
+        for input in senses::first_inputs() {
+            self.push(Job::Input(input));
+        }
+    }
+
     /// `track(name, propsJson)`: a commerce or custom event.
     pub fn track(&self, name: &str, props: &str) {
         self.push(Job::Input(ga4::from_track(name, parse_or_null(props))));

@@ -49,7 +49,7 @@ pub const CSS: &str = concat!(
     "padding:20px 22px;background:var(--bg);color:var(--moments-fg,#1f2937);border-radius:var(--r);",
     "box-shadow:0 16px 48px rgba(0,0,0,.28);text-align:left;",
     "font:15px/1.5 var(--moments-font,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif);animation:f .2s ease-out}",
-    ".p *{box-sizing:border-box}.p:focus{outline:none}",
+    ".p *{box-sizing:border-box}.p:focus,.q:focus{outline:none}",
     ".bd{position:fixed;inset:0;z-index:2147483646;background:rgba(17,24,39,.5);animation:f .2s}",
     ".modal{left:50%;top:50%;width:min(440px,calc(100vw - 32px));transform:translate(-50%,-50%)}",
     ".banner{left:0;right:0;bottom:0;max-height:50vh;border-radius:0;display:flex;flex-wrap:wrap;align-items:center;",
@@ -63,15 +63,15 @@ pub const CSS: &str = concat!(
     ".im{display:block;width:calc(100% + 44px);max-height:200px;margin:-20px -22px 14px;object-fit:cover;",
     "border-radius:var(--r) var(--r) 0 0}",
     ".x{position:absolute;top:8px;right:8px;width:34px;height:34px;padding:0;border:0;border-radius:50%;",
-    "background:transparent;color:inherit;font:24px/1 sans-serif;cursor:pointer;opacity:.7}",
+    "background:var(--bg);color:inherit;font:24px/1 sans-serif;cursor:pointer;opacity:.8}",
     ".x:hover{opacity:1;background:rgba(127,127,127,.18)}",
     ".a,.bs{display:flex;flex-wrap:wrap;gap:8px;align-items:center}",
     ".c,.b,.n{display:inline-flex;align-items:center;justify-content:center;min-height:42px;padding:8px 18px;",
     "border:2px solid var(--a);border-radius:calc(var(--r)*.6);font:inherit;font-weight:600;text-decoration:none;",
     "cursor:pointer;background:transparent;color:var(--a)}",
     ".c,.b:hover{background:var(--a);color:var(--moments-on-accent,#fff)}",
-    ".n{border-color:transparent;color:inherit;font-weight:500;text-decoration:underline}",
-    ".q{font-weight:600}",
+    ".n{padding:8px 10px;border-color:transparent;color:inherit;font-weight:500;text-decoration:underline}",
+    ".q{margin:10px 0 14px}.toast p{margin:0}",
     ":focus-visible{outline:3px solid var(--a);outline-offset:2px}",
     "@media(max-width:599px){.modal{left:0;right:0;top:auto;bottom:0;width:auto;max-height:85vh;transform:none;",
     "border-radius:var(--r) var(--r) 0 0;animation-name:u}",
@@ -82,16 +82,21 @@ pub const CSS: &str = concat!(
 
 /// Appends `s` to `out`, escaped for HTML text and attribute values.
 pub fn esc(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let r = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(s.get(from..i).unwrap_or_default());
+        out.push_str(r);
+        from = i + 1;
     }
+    out.push_str(s.get(from..).unwrap_or_default());
 }
 
 /// The prompt's markup (flow at node `node`, with a Back button when `back`).
@@ -204,7 +209,6 @@ struct Open {
     /// moving focus from a key handler never re-enters the closure that is running).
     act: Closure<dyn FnMut(Event)>,
     watch: Closure<dyn FnMut(Event)>,
-    on: Vec<(EventTarget, &'static str, bool)>,
     timer: Option<Timeout>,
     hover: bool,
     focus: bool,
@@ -215,13 +219,31 @@ impl Open {
         self.root.query_selector(".p").ok().flatten()?.dyn_into().ok()
     }
 
-    fn off(&self) {
-        for (t, k, act) in &self.on {
-            let f = if *act { &self.act } else { &self.watch };
-            let _ = t.remove_event_listener_with_callback(k, f.as_ref().unchecked_ref());
+    /// Adds (or removes) the listeners of [`EVENTS`] this layout needs.
+    fn listen(&self, add: bool) {
+        let Some(d) = doc() else { return };
+        let (modal, toast) = (self.p.layout == Layout::Modal, self.p.layout == Layout::Toast);
+        for (i, (at, k)) in EVENTS.iter().enumerate() {
+            if add && !(i < 2 || (modal && i == 2) || (toast && i > 2)) {
+                continue;
+            }
+            let t: &EventTarget = match at {
+                0 => self.root.as_ref(),
+                1 => self.host.as_ref(),
+                _ => d.as_ref(),
+            };
+            let f = if i < 2 { &self.act } else { &self.watch };
+            let f = f.as_ref().unchecked_ref();
+            let _ = if add { t.add_event_listener_with_callback(k, f) } else { t.remove_event_listener_with_callback(k, f) };
         }
     }
 }
+
+/// The listeners a prompt may have: (where: 0 its shadow root, 1 its host, 2 the document; event).
+/// The first two (every prompt) go to `act`; the document's `focusin` keeps focus in a modal; the
+/// last four pause a toast while it is hovered or focused.
+const EVENTS: [(u8, &str); 7] =
+    [(0, "click"), (0, "keydown"), (2, "focusin"), (1, "mouseenter"), (1, "mouseleave"), (0, "focusin"), (0, "focusout")];
 
 /// What a step produced, carried out once the state is no longer borrowed.
 #[derive(Default)]
@@ -242,11 +264,15 @@ struct St {
 
 /// Runs `f` on the state, then moves focus and reports, with the state released (so whatever the
 /// sink or a focus handler does can come back here).
-fn run<T: Default>(st: &Rc<RefCell<St>>, f: impl FnOnce(&mut St, &mut Out) -> T) -> T {
+/// (Not generic, so that it is compiled once.)
+fn run(st: &Rc<RefCell<St>>, f: &mut dyn FnMut(&mut St, &mut Out)) {
     let mut out = Out::default();
-    let (r, sink) = match st.try_borrow_mut() {
-        Ok(mut s) => (f(&mut s, &mut out), s.sink.clone()),
-        Err(_) => return T::default(),
+    let sink = match st.try_borrow_mut() {
+        Ok(mut s) => {
+            f(&mut s, &mut out);
+            s.sink.clone()
+        }
+        Err(_) => return,
     };
     if let Some(el) = out.focus {
         let _ = el.focus();
@@ -254,7 +280,6 @@ fn run<T: Default>(st: &Rc<RefCell<St>>, f: impl FnOnce(&mut St, &mut Out) -> T)
     for e in out.ev {
         sink(e);
     }
-    r
 }
 
 impl St {
@@ -284,30 +309,17 @@ impl St {
         match &self.sheet {
             Some(s) => root.set_adopted_style_sheets(&Array::of1(s)),
             None => {
-                let el: web_sys::Node = style_element(CSS)?.into();
-                root.prepend_with_node_1(&el).ok()?;
+                root.append_child(&style_element(CSS)?.into()).ok()?;
             }
         }
         body.append_child(&host).ok()?;
         let handler = |rule: String, w: Weak<RefCell<St>>| {
             Closure::<dyn FnMut(Event)>::new(move |e: Event| {
                 if let Some(st) = w.upgrade() {
-                    run(&st, |s, out| s.on_event(&rule, &e, out));
+                    run(&st, &mut |s, out| s.on_event(&rule, &e, out));
                 }
             })
         };
-        let modal = p.layout == Layout::Modal;
-        let toast = p.layout == Layout::Toast;
-        let r: &EventTarget = &root;
-        let h: &EventTarget = &host;
-        let mut on: Vec<(EventTarget, &'static str, bool)> = vec![(r.clone(), "click", true), (r.clone(), "keydown", true)];
-        if modal {
-            on.push((d.clone().into(), "focusin", false));
-        }
-        if toast {
-            on.extend([(h.clone(), "mouseenter", false), (h.clone(), "mouseleave", false)]);
-            on.extend([(r.clone(), "focusin", false), (r.clone(), "focusout", false)]);
-        }
         let mut o = Open {
             rule: rule.to_string(),
             p: p.clone(),
@@ -318,19 +330,15 @@ impl St {
             prev: d.active_element().and_then(|e| e.dyn_into().ok()),
             act: handler(rule.to_string(), self.me.clone()),
             watch: handler(rule.to_string(), self.me.clone()),
-            on,
             timer: None,
             hover: false,
             focus: false,
         };
-        for (t, k, act) in &o.on {
-            let f = if *act { &o.act } else { &o.watch };
-            let _ = t.add_event_listener_with_callback(k, f.as_ref().unchecked_ref());
-        }
-        if modal {
+        o.listen(true);
+        if p.layout == Layout::Modal {
             out.focus = o.panel();
         }
-        if toast {
+        if p.layout == Layout::Toast {
             self.arm(&mut o);
         }
         self.open.push(o);
@@ -344,7 +352,7 @@ impl St {
             let (w, rule) = (self.me.clone(), o.rule.clone());
             Timeout::new(TOAST_MS, move || {
                 if let Some(st) = w.upgrade() {
-                    run(&st, |s, out| s.close(&rule, false, out));
+                    run(&st, &mut |s, out| s.close(&rule, false, out));
                 }
             })
         });
@@ -365,7 +373,7 @@ impl St {
     fn close(&mut self, rule: &str, dismissed: bool, out: &mut Out) {
         let Some(i) = self.open.iter().position(|o| o.rule == rule) else { return };
         let o = self.open.remove(i);
-        o.off();
+        o.listen(false);
         if o.root.active_element().is_some() || o.p.layout == Layout::Modal {
             out.focus = o.prev.clone().filter(|p| p.is_connected());
         }
@@ -408,7 +416,7 @@ impl St {
                         self.open.insert(i, o);
                     }
                     Some("b") => {
-                        let k = b.get_attribute("data-i").and_then(|k| k.parse::<usize>().ok()).unwrap_or(usize::MAX);
+                        let k = b.get_attribute("data-i").and_then(|k| k.bytes().next()).map_or(99, |d| usize::from(d.wrapping_sub(b'0')));
                         self.press(i, k, out);
                     }
                     _ => {}
@@ -531,12 +539,14 @@ impl Prompts {
     /// Shows `rule`'s prompt now (true), or queues it behind an open one of its layout, or
     /// ignores it when that rule's prompt is already open or waiting (false).
     pub fn show(&self, rule: &str, p: &Prompt) -> bool {
-        run(&self.st, |s, out| s.show(rule, p, out))
+        let mut shown = false;
+        run(&self.st, &mut |s, out| shown = s.show(rule, p, out));
+        shown
     }
 
     /// Closes every prompt and forgets the waiting ones (not reported as dismissed).
     pub fn close_all(&self) {
-        run(&self.st, |s, out| s.close_all(out));
+        run(&self.st, &mut |s, out| s.close_all(out));
     }
 
     /// The rules whose prompts are open, in the order they opened.

@@ -115,9 +115,6 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
         rt.warn(&w.path, &w.message);
     }
     *shared.rt.borrow_mut() = Some(rt);
-    for input in senses::first_inputs() {
-        push(&weak, Job::Input(input));
-    }
     Ok(shared)
 }
 

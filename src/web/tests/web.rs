@@ -31,6 +31,7 @@ fn names(log: &Array) -> Vec<String> {
 fn track_raises_the_signal_and_fires_the_rule() {
     let log = Array::new();
     let mut sdk = Sdk::new(BUNDLE, 0, false, "memory", recorder(&log)).unwrap();
+    sdk.begin();
     sdk.track("add_to_cart", r#"{"id":"sku-1","price":25}"#);
     let seen = names(&log);
     assert!(seen.contains(&"signal".to_string()), "{seen:?}");
