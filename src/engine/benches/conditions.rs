@@ -5,7 +5,9 @@
 //! prints (rule, context) evaluations per second, median of 5 rounds after a warm-up.
 //!
 //! `cargo bench -p moments-engine --bench conditions`; the peers directory defaults to
-//! `../shared/peers` beside the repository, or `MOMENTS_PEERS_DIR`.
+//! `../shared/peers` beside the repository, or `MOMENTS_PEERS_DIR`. Each timed round runs the
+//! whole grid `MOMENTS_BENCH_REPS` times (default 20). GrowthBook's number comes from
+//! `node bench-conditions.mjs` in that directory (same grid, same median of 5).
 
 use moments_engine::condition::Condition;
 use moments_engine::Value;

@@ -144,12 +144,12 @@ enum Clause {
     False,
 }
 
-/// A dotted path, split once; the first two segments inline.
+/// A dotted path: its first two keys prepared (most paths have one or two), the others read
+/// from the text when needed.
 #[derive(Clone, Debug)]
 struct Path {
     segs: [Seg; 2],
     count: u16,
-    rest: Box<[Seg]>,
     text: Box<str>,
 }
 
@@ -188,23 +188,15 @@ impl Text {
 /// the strings are (overlapping loads of the first and last bytes).
 #[inline]
 fn sig(b: &[u8]) -> [u64; 2] {
+    let w8 = |b: &[u8]| <[u8; 8]>::try_from(b).map_or(0, u64::from_le_bytes);
+    let w4 = |b: &[u8]| <[u8; 4]>::try_from(b).map_or(0, |x| u64::from(u32::from_le_bytes(x)));
     let n = b.len();
-    if (8..=16).contains(&n) {
-        let mut x = [0; 8];
-        let mut y = [0; 8];
-        x.copy_from_slice(&b[..8]);
-        y.copy_from_slice(&b[n - 8..]);
-        [u64::from_le_bytes(x), u64::from_le_bytes(y)]
-    } else if (4..8).contains(&n) {
-        let mut x = [0; 4];
-        let mut y = [0; 4];
-        x.copy_from_slice(&b[..4]);
-        y.copy_from_slice(&b[n - 4..]);
-        [u64::from(u32::from_le_bytes(x)), u64::from(u32::from_le_bytes(y))]
-    } else if (1..4).contains(&n) {
-        [u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0]
-    } else {
-        [0; 2]
+    match n {
+        0 => [0; 2],
+        1..=3 => [u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0],
+        4..=7 => [w4(&b[..4]), w4(&b[n - 4..])],
+        8..=16 => [w8(&b[..8]), w8(&b[n - 8..])],
+        _ => [0; 2],
     }
 }
 
@@ -463,17 +455,17 @@ impl Clause {
 
 impl Path {
     fn new(text: &str) -> Option<Path> {
-        let mut segs = Vec::new();
+        let mut segs = [Seg::default(), Seg::default()];
         let mut at = 0;
+        let mut count = 0u16;
         for k in text.split('.') {
-            segs.push(Seg { sig: sig(k.as_bytes()), at: u16::try_from(at).ok()?, n: u16::try_from(k.len()).ok()?, hint: Cell::new(0) });
+            if let Some(s) = segs.get_mut(count as usize) {
+                *s = Seg { sig: sig(k.as_bytes()), at: u16::try_from(at).ok()?, n: u16::try_from(k.len()).ok()?, hint: Cell::new(0) };
+            }
             at += k.len() + 1;
+            count = count.checked_add(1)?;
         }
-        let count = u16::try_from(segs.len()).ok()?;
-        let rest = segs.split_off(segs.len().min(2)).into();
-        let mut first = segs.into_iter();
-        let segs = [first.next().unwrap_or_default(), first.next().unwrap_or_default()];
-        Some(Path { segs, count, rest, text: text.into() })
+        Some(Path { segs, count, text: text.into() })
     }
 
     /// Whether the value at this path passes `op` and `more`.
@@ -499,19 +491,16 @@ impl Path {
     }
 
     /// GrowthBook's `getPath`; `None` when missing.
-    #[inline]
     fn get<'a>(&self, root: &'a Value) -> Option<V<'a>> {
         let mut cur = root;
         let count = self.count as usize;
-        for i in 0..count {
-            let s = match self.segs.get(i) {
-                Some(s) => s,
-                None => self.rest.get(i - 2)?,
-            };
+        for (i, k) in self.text.split('.').enumerate() {
             cur = match cur {
-                Value::Obj(m) => s.find(m, &self.text)?,
+                Value::Obj(m) => match self.segs.get(i) {
+                    Some(s) => s.find(m, &self.text)?,
+                    None => &m.iter().find(|(x, _)| x == k)?.1,
+                },
                 Value::Arr(a) => {
-                    let k = s.key(&self.text);
                     let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'));
                     match k.parse::<usize>() {
                         Ok(i) if canonical => a.get(i)?,

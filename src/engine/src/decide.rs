@@ -79,7 +79,6 @@ enum Why {
     #[default]
     Unseen,
     Disabled,
-    NotOn,
     Schedule(u8),
     Capped,
     When,
@@ -108,11 +107,13 @@ pub struct Decider {
     window_ms: f64,
     /// The session (`visit.count`) of the last decision.
     visit: f64,
+    /// Per rule: why it did or did not fire the last time a signal it listens to came.
     why: Vec<Why>,
-    signal: String,
+    /// Per rule: that signal, as an index into `signals`.
+    why_signal: Vec<usize>,
+    /// Signal names seen so far (interned, so `decide` allocates nothing per rule).
+    signals: Vec<String>,
     now: Time,
-    /// The context of the last decision, kept only when some `when` failed (for `explain`).
-    ctx: Option<Value>,
     order: Vec<usize>,
     claims: Vec<(usize, usize)>,
 }
@@ -211,33 +212,37 @@ impl Decider {
             *self = Decider::new(bundle, None);
         }
         self.now = now;
-        self.signal.clear();
-        self.signal.push_str(signal);
+        let sig = match self.signals.iter().position(|s| s == signal) {
+            Some(k) => k,
+            None => {
+                self.signals.push(signal.to_string());
+                self.signals.len() - 1
+            }
+        };
         self.visit = ctx.pointer("visit.count").and_then(Value::as_f64).unwrap_or(0.0);
-        self.why.clear();
         self.why.resize(rules.len(), Why::Unseen);
+        self.why_signal.resize(rules.len(), 0);
         let mut order = std::mem::take(&mut self.order);
         order.clear();
-        let mut when_failed = false;
         for (i, r) in rules.iter().enumerate() {
+            if r.enabled && !r.on.as_ref().is_none_or(|s| s.iter().any(|n| n == signal)) {
+                continue; // not this rule's signal: its last explanation stands
+            }
+            self.why_signal[i] = sig;
             let sched = r.schedule.as_ref().map_or(0, |s| schedule_miss(s, now));
             self.why[i] = if !r.enabled {
                 Why::Disabled
-            } else if !r.on.as_ref().is_none_or(|s| s.iter().any(|n| n == signal)) {
-                Why::NotOn
             } else if sched != 0 {
                 Why::Schedule(sched)
             } else if self.capped(bundle, i, now) {
                 Why::Capped
             } else if !r.when.eval(ctx) {
-                when_failed = true;
                 Why::When
             } else {
                 order.push(i);
                 Why::Unseen
             };
         }
-        self.ctx = if when_failed { Some(ctx.clone()) } else { None };
         order.sort_by(|a, b| rules[*b].priority.cmp(&rules[*a].priority));
 
         let mut claims = std::mem::take(&mut self.claims);
@@ -359,7 +364,11 @@ impl Decider {
     /// Why each rule (or the one named) did or did not fire at the last decision:
     /// `[{"id": "exit-offer", "fired": false, "reason": "when: cart.value is 40, needs $gte 100"}]`
     /// (a fired rule also has `"variant"`).
-    pub fn explain(&self, bundle: &Bundle, rule: Option<&str>) -> Value {
+    ///
+    /// Each rule keeps the outcome of the last signal it listens to (a `scroll_depth` does not
+    /// wipe out why the exit offer did not fire); a failing `when` is explained against `ctx`, the
+    /// context as it is now.
+    pub fn explain(&self, bundle: &Bundle, rule: Option<&str>, ctx: &Value) -> Value {
         let mut out = Vec::new();
         for (i, r) in bundle.rules.iter().enumerate() {
             if rule.is_some_and(|id| id != r.id) {
@@ -369,15 +378,14 @@ impl Decider {
             let mut reason = String::new();
             let mut variant = None;
             match why {
-                Why::Unseen => reason.push_str("not evaluated yet"),
+                Why::Unseen => match &r.on {
+                    Some(on) => {
+                        reason.push_str("waiting for signal ");
+                        reason.push_str(&on.join(" or "));
+                    }
+                    None => reason.push_str("not evaluated yet"),
+                },
                 Why::Disabled => reason.push_str("disabled (\"enabled\": false)"),
-                Why::NotOn => {
-                    reason.push_str("not triggered by signal ");
-                    reason.push_str(&self.signal);
-                    reason.push_str(" (on: ");
-                    reason.push_str(&r.on.as_deref().unwrap_or_default().join(", "));
-                    reason.push(')');
-                }
                 Why::Schedule(part) => {
                     reason.push_str("outside schedule (");
                     self.schedule_reason(r.schedule.as_ref(), part, &mut reason);
@@ -402,8 +410,10 @@ impl Decider {
                 }
                 Why::When => {
                     reason.push_str("when: ");
-                    let why = self.ctx.as_ref().and_then(|c| r.when.explain(c));
-                    reason.push_str(why.as_deref().unwrap_or("the condition does not hold"));
+                    match r.when.explain(ctx) {
+                        Some(why) => reason.push_str(&why),
+                        None => reason.push_str("did not hold then, holds now; fires on the next signal it listens to"),
+                    }
                 }
                 Why::Lost { by, action } => {
                     reason.push_str("lost to rule ");
@@ -414,7 +424,7 @@ impl Decider {
                 Why::Shown => {
                     variant = Some(Variant::Shown);
                     reason.push_str("fired on signal ");
-                    reason.push_str(&self.signal);
+                    reason.push_str(self.signals.get(self.why_signal.get(i).copied().unwrap_or(0)).map_or("", String::as_str));
                 }
                 Why::Holdout(bucket) => {
                     variant = Some(Variant::Holdout);

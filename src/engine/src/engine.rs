@@ -176,7 +176,7 @@ impl Engine {
     /// behind the moment and risk.
     pub fn explain(&self, rule: Option<&str>) -> Value {
         let mut out = Value::Obj(Vec::new());
-        out.set("rules", self.decider.explain(&self.bundle, rule));
+        out.set("rules", self.decider.explain(&self.bundle, rule, self.sensing.context()));
         out.set("sensing", self.sensing.explain());
         out
     }

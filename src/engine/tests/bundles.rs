@@ -318,7 +318,7 @@ fn fuzzed_bundles_never_panic() {
                     for signal in ["page_view", "add_to_cart", "exit_intent"] {
                         let _ = d.decide(&b, signal, &ctx, Time { ms: NOW, offset_min: 420 }, "shopper");
                     }
-                    let _ = d.explain(&b, None);
+                    let _ = d.explain(&b, None, &Value::Null);
                     let _ = d.purchase(Time { ms: NOW, offset_min: 420 }, Some(1.0));
                     let _ = Decider::new(&b, Some(&d.to_value()));
                 }

@@ -33,7 +33,12 @@ fn fired(d: &[Decision], b: &Bundle) -> Vec<String> {
 }
 
 fn reason(dec: &Decider, b: &Bundle, id: &str) -> String {
-    let v = dec.explain(b, Some(id));
+    reason_now(dec, b, id, &Value::Null)
+}
+
+/// The reason `explain` gives for rule `id`, with `now` as the current context.
+fn reason_now(dec: &Decider, b: &Bundle, id: &str, now: &Value) -> String {
+    let v = dec.explain(b, Some(id), now);
     v.pointer("0.reason").and_then(Value::as_str).unwrap_or("(none)").to_string()
 }
 
@@ -53,16 +58,20 @@ fn on_matches_signals() {
     let mut d = Decider::new(&b, None);
     let c = ctx("{}");
     assert_eq!(run(&mut d, &b, "page_view", &c, utc(MON)), ["any"]);
-    assert_eq!(reason(&d, &b, "cart"), "not triggered by signal page_view (on: add_to_cart, view_cart)");
+    assert_eq!(reason(&d, &b, "cart"), "waiting for signal add_to_cart or view_cart");
     assert_eq!(reason(&d, &b, "off"), "disabled (\"enabled\": false)");
     assert_eq!(run(&mut d, &b, "view_cart", &c, utc(MON)), ["cart", "any"]);
     assert_eq!(run(&mut d, &b, "wishlist_add", &c, utc(MON)), ["any", "custom"]);
     assert_eq!(reason(&d, &b, "custom"), "fired on signal wishlist_add");
-    let all = d.explain(&b, None);
+    // A later signal the rule does not listen to leaves its explanation as it was.
+    assert_eq!(run(&mut d, &b, "scroll_depth", &c, utc(MON)), ["any"]);
+    assert_eq!(reason(&d, &b, "custom"), "fired on signal wishlist_add");
+    assert_eq!(reason(&d, &b, "cart"), "fired on signal view_cart");
+    let all = d.explain(&b, None, &Value::Null);
     assert_eq!(all.as_array().map(<[Value]>::len), Some(4));
     assert_eq!(all.pointer("2.fired"), Some(&Value::Bool(true)));
     assert_eq!(all.pointer("2.variant").and_then(Value::as_str), Some("shown"));
-    assert_eq!(d.explain(&b, Some("nope")), Value::Arr(vec![]));
+    assert_eq!(d.explain(&b, Some("nope"), &Value::Null), Value::Arr(vec![]));
 }
 
 #[test]
@@ -76,9 +85,10 @@ fn when_and_segments() {
     // The engine fills segments.<name> before deciding.
     let small = ctx(r##"{"cart": {"value": 40}, "segments": {"bigCart": false}}"##);
     assert!(run(&mut d, &b, "exit_intent", &small, utc(MON)).is_empty());
-    let r = reason(&d, &b, "exit-offer");
+    let r = reason_now(&d, &b, "exit-offer", &small);
     assert!(r.starts_with("when: ") && r.contains("cart.value") && r.contains("40") && r.contains("100"), "{r}");
-    assert!(reason(&d, &b, "seg").contains("segments.bigCart"), "{}", reason(&d, &b, "seg"));
+    let seg = reason_now(&d, &b, "seg", &small);
+    assert!(seg.contains("segments.bigCart"), "{seg}");
     let big = ctx(r##"{"cart": {"value": 120}, "segments": {"bigCart": true}}"##);
     assert_eq!(run(&mut d, &b, "exit_intent", &big, utc(MON)), ["exit-offer", "seg"]);
 }
@@ -225,7 +235,7 @@ fn priority_and_conflicts() {
     );
     assert_eq!(reason(&d, &b, "low"), "lost to rule high over #hero");
     assert_eq!(reason(&d, &b, "same-b"), "lost to rule same-a over modal");
-    assert_eq!(d.explain(&b, Some("low")).pointer("0.fired"), Some(&Value::Bool(false)));
+    assert_eq!(d.explain(&b, Some("low"), &Value::Null).pointer("0.fired"), Some(&Value::Bool(false)));
 }
 
 #[test]
@@ -241,7 +251,7 @@ fn held_out_winner_takes_nothing() {
     assert_eq!((dec[0].variant, dec[0].actions.len()), (Variant::Holdout, 0));
     assert_eq!((dec[1].variant, dec[1].actions.len()), (Variant::Shown, 1));
     assert!(reason(&d, &b, "held").starts_with("held out (bucket "), "{}", reason(&d, &b, "held"));
-    assert_eq!(d.explain(&b, Some("held")).pointer("0.variant").and_then(Value::as_str), Some("holdout"));
+    assert_eq!(d.explain(&b, Some("held"), &Value::Null).pointer("0.variant").and_then(Value::as_str), Some("holdout"));
     // A held-out fire counts against the cap.
     assert_eq!(run(&mut d, &b, "x", &ctx("{}"), utc(MON + 1.0)), ["shown"]);
     assert_eq!(reason(&d, &b, "held"), "capped: 1 per session reached");
