@@ -41,6 +41,7 @@ function boot(w, prev) {
   const src = (script && script.src) || doc.baseURI;
   const attr = (n) => (script ? script.getAttribute(n) : null);
   const debugParam = /[?&]moments_debug=1(&|$)/.test(location.search);
+  const unhide = prehide(doc, attr("data-prehide"));
 
   // Calls made before the SDK is ready: the pre-load queue first, then calls on the stub.
   const queue = Array.isArray(prev) ? prev.filter((c) => typeof c === "function" || (Array.isArray(c) && typeof c[0] === "string")) : [];
@@ -102,6 +103,7 @@ function boot(w, prev) {
         }
       } else i++;
     }
+    sdk.ready.then(unhide, unhide);
     api.ready = sdk.ready.then(() => {
       ready = true;
       drain();
@@ -186,4 +188,35 @@ function boot(w, prev) {
     debug,
     storage: attr("data-storage") || undefined,
   });
+}
+
+// No flicker: before the bundle has even been fetched, hide what the page-view rules will swap —
+// the selectors in `data-prehide`, or those the SDK remembered on the last page load (written only
+// with consent). Released once the first decisions are applied, or after 1.5 s whatever happens.
+// A constructed stylesheet needs no 'unsafe-inline' under a CSP.
+function prehide(doc, listed) {
+  let selectors = listed;
+  if (!selectors) {
+    try {
+      selectors = localStorage.getItem("moments:prehide");
+    } catch (e) {
+      selectors = null;
+    }
+  }
+  if (!selectors || !("adoptedStyleSheets" in doc)) return () => {};
+  let sheet = null;
+  try {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(selectors + "{opacity:0!important}");
+    doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+  } catch (e) {
+    return () => {}; // a selector the browser rejects: show everything rather than guess
+  }
+  const release = () => {
+    if (!sheet) return;
+    doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
+    sheet = null;
+  };
+  setTimeout(release, 1500);
+  return release;
 }

@@ -3,7 +3,8 @@
 // and the same 500 conditions as GrowthBook features. Deterministic (fixed seed), so reruns write
 // the same bytes. `node tests/bench/fixture.mjs` writes them; tests/bench/run.mjs calls `write()`.
 //
-//   www/bench/index.html            the fixture page, Moments by script tag (committed)
+//   www/bench/index.html            the fixture page, Moments by script tag (committed; /moments/)
+//   www/bench/vendor/moments.html   the same, on the xtask's snapshot of the build (/bench/vendor/sdk/)
 //   www/bench/vendor/plain.html     the same page without any SDK (generated)
 //   www/bench/vendor/growthbook.html the same page with GrowthBook's browser bundle (generated)
 //   www/bench/vendor/profile.html   the Moments page on a wasm with function names (generated)
@@ -260,6 +261,8 @@ export function write(www) {
   mkdirSync(vendor, { recursive: true });
   const b = bundle();
   writeIfChanged(`${www}/bench/index.html`, page("moments"));
+  // What the bench loads: the same page on the snapshot of the build the xtask took.
+  writeIfChanged(`${vendor}/moments.html`, page("moments", "/bench/vendor/sdk/moments.js"));
   writeIfChanged(`${vendor}/plain.html`, page("none"));
   writeIfChanged(`${vendor}/growthbook.html`, page("growthbook"));
   // The same page on a wasm that keeps its function names (for profiles; see xtask/src/bench.rs).

@@ -25,6 +25,12 @@ const ONLY = opt("--only", "conditions,events,startup,scroll,memory,hotspots").s
 const BASE = process.env.MOMENTS_BASE || "http://127.0.0.1:8096";
 const PEERS = process.env.MOMENTS_PEERS || `${ROOT}target/peers`;
 const XTASK = opt("--xtask", null);
+// The xtask serves a snapshot of the build (www/bench/vendor/sdk/, target/bench/npm/); without
+// it, the live build (/moments/, dist/npm/).
+const SNAP = existsSync(`${ROOT}www/bench/vendor/sdk/moments.wasm`) && !args.includes("--live");
+const MOMENTS_PAGE = SNAP ? "/bench/vendor/moments.html" : "/bench/index.html";
+const SDK_URL = SNAP ? "/bench/vendor/sdk/" : "/moments/";
+const NPM = SNAP && existsSync(`${ROOT}target/bench/npm/node.js`) ? `${ROOT}target/bench/npm/` : `${ROOT}dist/npm/`;
 const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
   "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -61,9 +67,9 @@ function loadavg() {
 // 1. Condition evaluation: Moments wasm under Node (dist/npm) and the peers' own harness.
 
 async function conditionsWasm() {
-  const node = await import(`${ROOT}dist/npm/node.js`);
+  const node = await import(`${NPM}node.js`);
   await node.load();
-  const wasm = await import(`${ROOT}dist/npm/moments_wasm.js`);
+  const wasm = await import(`${NPM}moments_wasm.js`);
   if (typeof wasm.bench_conditions !== "function") return { error: "dist/npm has no bench_conditions export" };
   const rules = readFileSync(`${PEERS}/rules-growthbook.json`, "utf8");
   const contexts = readFileSync(`${PEERS}/contexts.json`, "utf8");
@@ -159,26 +165,31 @@ const promptCount = () => document.querySelectorAll("body > *:not(header):not(ma
 
 async function events(browser) {
   const n = QUICK ? 200 : 1000;
-  const page = await open(browser, "/bench/index.html");
+  const page = await open(browser, MOMENTS_PAGE);
   await ready(page);
   await page.evaluate(MEASURE);
   const out = {};
   // add_to_cart: in-page loop, a macrotask between events.
-  const cart = await page.evaluate(async (n) => {
+  // Each series stops at its time budget (reported as n < 1000), so that a slow SDK cannot make
+  // the whole bench overrun.
+  const budget = QUICK ? 15000 : 45000;
+  const cart = await page.evaluate(async ([n, budget]) => {
     const xs = [];
-    for (let i = 0; i < n + 10; i++) {
+    const end = performance.now() + budget;
+    for (let i = 0; i < n + 10 && performance.now() < end; i++) {
       const r = await window.__measure("cart", i);
       if (i >= 10) xs.push(r);
       await new Promise((res) => setTimeout(res, 0));
     }
     return xs;
-  }, n);
-  out.cart = summarise(cart);
+  }, [n, budget]);
+  out.cart = { ...summarise(cart), planned: n };
   // exit intent by Moments.fire, dismissing the prompt between events (Escape).
   const baseHosts = await page.evaluate(promptCount);
   const exit = [];
   let dismissFailed = 0;
-  for (let i = 0; i < n + 10; i++) {
+  const end = Date.now() + budget;
+  for (let i = 0; i < n + 10 && Date.now() < end; i++) {
     const r = await page.evaluate((i) => window.__measure("exit", i), i);
     if (i >= 10) exit.push(r);
     if ((await page.evaluate(promptCount)) > baseHosts) {
@@ -193,7 +204,7 @@ async function events(browser) {
       }
     }
   }
-  out.exit = { ...summarise(exit), dismissFailed };
+  out.exit = { ...summarise(exit), dismissFailed, planned: n };
   out.errors = page.errors.slice(0, 5);
   await close(page);
   return out;
@@ -243,8 +254,8 @@ async function loadOnce(browser, path, { exit = false, breakdown = false } = {})
   }
   if (breakdown) {
     // Parts of the start: wasm compile alone, bundle parse + check + compile alone (validate).
-    r.parts = await page.evaluate(async () => {
-      const buf = await (await fetch("/moments/moments.wasm")).arrayBuffer();
+    r.parts = await page.evaluate(async (SDK) => {
+      const buf = await (await fetch(SDK + "moments.wasm")).arrayBuffer();
       const text = await (await fetch("/bench/vendor/bundle.json")).text();
       const c = [];
       for (let i = 0; i < 3; i++) {
@@ -260,7 +271,7 @@ async function loadOnce(browser, path, { exit = false, breakdown = false } = {})
       }
       const m = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
       return { wasmCompile: m(c), bundleLoad: m(v), wasmRaw: buf.byteLength, bundleRaw: text.length };
-    });
+    }, SDK_URL);
   }
   r.errors = page.errors.slice(0, 5);
   await close(page);
@@ -294,11 +305,11 @@ async function longestTask(browser, path) {
 }
 
 async function startup(browser) {
-  const runs = QUICK ? 3 : 9;
+  const runs = QUICK ? 3 : 7;
   const m = [];
   const g = [];
   for (let i = 0; i < runs; i++) {
-    m.push(await loadOnce(browser, "/bench/index.html", { exit: true, breakdown: i === 0 }));
+    m.push(await loadOnce(browser, MOMENTS_PAGE, { exit: true, breakdown: i === 0 }));
     g.push(await loadOnce(browser, "/bench/vendor/growthbook.html"));
   }
   const res = (r, p) => r.res.find((e) => e.name === p) || {};
@@ -306,8 +317,8 @@ async function startup(browser) {
     runs,
     ready: median(m.map((r) => r.ready)),
     readyRange: [Math.min(...m.map((r) => r.ready)), Math.max(...m.map((r) => r.ready))],
-    scriptEnd: median(m.map((r) => res(r, "/moments/moments.js").end)),
-    wasmEnd: median(m.map((r) => res(r, "/moments/moments.wasm").end)),
+    scriptEnd: median(m.map((r) => res(r, SDK_URL + "moments.js").end)),
+    wasmEnd: median(m.map((r) => res(r, SDK_URL + "moments.wasm").end)),
     bundleEnd: median(m.map((r) => res(r, "/bench/vendor/bundle.json").end)),
     loaded: median(m.map((r) => r.loaded)),
     fcp: median(m.map((r) => r.fcp)),
@@ -333,7 +344,7 @@ async function startup(browser) {
     longtasks: g.flatMap((r) => r.longtasks),
     errors: g.flatMap((r) => r.errors).slice(0, 5),
   };
-  const traced = { moments: await longestTask(browser, "/bench/index.html"), growthbook: await longestTask(browser, "/bench/vendor/growthbook.html") };
+  const traced = { moments: await longestTask(browser, MOMENTS_PAGE), growthbook: await longestTask(browser, "/bench/vendor/growthbook.html") };
   return { moments: mom, growthbook: gb, traced };
 }
 
@@ -359,7 +370,7 @@ const SCROLL = (ms) => new Promise((resolve) => {
 
 async function scrollOnce(browser, path, seconds, profile) {
   const page = await open(browser, path);
-  if (path.includes("index")) await ready(page);
+  if (path === MOMENTS_PAGE) await ready(page);
   await sleep(500);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Performance.enable");
@@ -396,7 +407,7 @@ function attribute(p) {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of p.nodes) for (const c of n.children || []) parent.set(c, n.id);
-  const isSdk = (n) => /\/moments\/moments\.js/.test(n.callFrame.url) || n.callFrame.url.startsWith("wasm://");
+  const isSdk = (n) => /\/moments\.js/.test(n.callFrame.url) || n.callFrame.url.startsWith("wasm://");
   const memo = new Map();
   const inSdk = (id) => {
     if (memo.has(id)) return memo.get(id);
@@ -428,9 +439,9 @@ async function scrolling(browser) {
   const without = [];
   for (let i = 0; i < reps; i++) {
     without.push(await scrollOnce(browser, "/bench/vendor/plain.html", seconds, false));
-    withSdk.push(await scrollOnce(browser, "/bench/index.html", seconds, false));
+    withSdk.push(await scrollOnce(browser, MOMENTS_PAGE, seconds, false));
   }
-  const prof = await scrollOnce(browser, "/bench/index.html", seconds, true);
+  const prof = await scrollOnce(browser, MOMENTS_PAGE, seconds, true);
   const m = (xs, k) => median(xs.map((x) => x[k]));
   return {
     seconds, reps,
@@ -471,7 +482,7 @@ async function memory(browser) {
   const total = QUICK ? 10000 : 100000;
   const chunk = 1000;
   const marks = QUICK ? [1000, 10000] : [1000, 10000, 50000, 100000];
-  const page = await open(browser, "/bench/index.html");
+  const page = await open(browser, MOMENTS_PAGE);
   await ready(page);
   await page.evaluate(JOURNEY);
   const cdp = await page.context().newCDPSession(page);
@@ -491,7 +502,7 @@ async function memory(browser) {
   let done = 0;
   let ms = 0;
   const t0 = Date.now();
-  const budget = QUICK ? 60000 : 180000;
+  const budget = QUICK ? 60000 : 150000;
   while (done < total) {
     ms = await page.evaluate(([s, n]) => window.__journey(s, n), [done, chunk]);
     done += chunk;
@@ -511,7 +522,7 @@ async function memory(browser) {
   }
   const errors = page.errors.slice(0, 5);
   await close(page);
-  return { total: done, samples, wallS: (Date.now() - t0) / 1000, errors };
+  return { total: done, planned: total, samples, wallS: (Date.now() - t0) / 1000, errors };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,6 +576,11 @@ function hot(p, sdkOnly, n = 8) {
 
 async function hotspots(browser) {
   const path = "/bench/vendor/profile.html";
+  // The named wasm must be the shipped one with names: the same imports.
+  const imports = (f) => JSON.stringify(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(f))));
+  if (imports(`${ROOT}www/bench/vendor/prof/moments.wasm`) !== imports(`${ROOT}www/bench/vendor/sdk/moments.wasm`)) {
+    return { error: "the named wasm does not match the snapshot (the build changed in between); skipped" };
+  }
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -620,8 +636,9 @@ function table(r) {
   const e = r.events;
   if (e) {
     const st = (s) => s.changed === 0 ? "**no DOM change seen**" : ok(s.p99 < 1);
-    row(2, `add_to_cart → DOM change, p50 / p99 / max (n=${e.cart.n}; ${e.cart.changed} changed the DOM, median ${e.cart.records} mutations)`, `${fmt.ms(e.cart.p50, 3)} / ${fmt.ms(e.cart.p99, 3)} / ${fmt.ms(e.cart.max, 2)}`, "–", "", "p99 < 1 ms", st(e.cart));
-    row(2, `exit intent (fire) → prompt + changes, p50 / p99 / max (n=${e.exit.n}; ${e.exit.changed} changed the DOM, ${e.exit.added} nodes added)`, `${fmt.ms(e.exit.p50, 3)} / ${fmt.ms(e.exit.p99, 3)} / ${fmt.ms(e.exit.max, 2)}`, "–", "", "p99 < 1 ms", st(e.exit));
+    const cut = (x) => (x.n < x.planned ? `, cut at the time budget: ${x.planned} planned` : "");
+    row(2, `add_to_cart → DOM change, p50 / p99 / max (n=${e.cart.n}${cut(e.cart)}; ${e.cart.changed} changed the DOM, median ${e.cart.records} mutations)`, `${fmt.ms(e.cart.p50, 3)} / ${fmt.ms(e.cart.p99, 3)} / ${fmt.ms(e.cart.max, 2)}`, "–", "", "p99 < 1 ms", st(e.cart));
+    row(2, `exit intent (fire) → prompt + changes, p50 / p99 / max (n=${e.exit.n}${cut(e.exit)}; ${e.exit.changed} changed the DOM, ${e.exit.added} nodes added)`, `${fmt.ms(e.exit.p50, 3)} / ${fmt.ms(e.exit.p99, 3)} / ${fmt.ms(e.exit.max, 2)}`, "–", "", "p99 < 1 ms", st(e.exit));
   }
   const s = r.startup;
   if (s) {
@@ -645,7 +662,7 @@ function table(r) {
     const first = mem.samples.find((x) => x.events >= 1000) || mem.samples[0];
     const last = mem.samples.at(-1);
     const bounded = (k, slack) => last[k] <= first[k] * slack + 1048576;
-    row(5, `wasm memory over a ${mem.total / 1000}k-event journey`, at("wasm"), "–", "", "bounded", ok(bounded("wasm", 1.25)));
+    row(5, `wasm memory over a ${mem.total / 1000}k-event journey${mem.total < mem.planned ? ` (cut at the time budget: ${mem.planned / 1000}k planned)` : ""}`, at("wasm"), "–", "", "bounded", ok(bounded("wasm", 1.25)));
     row(5, "JS heap used (after GC)", at("heapUsed"), "–", "", "bounded", ok(bounded("heapUsed", 1.25)));
     row(5, "DOM nodes / listeners / stored profile chars", mem.samples.map((x) => `${x.events / 1000}k: ${x.nodes}/${x.listeners}/${x.store}`).join(", "), "–", "", "bounded", ok(last.nodes <= first.nodes * 1.1 + 50));
     row(5, "journey throughput (last 1000-event chunk)", `${(1000 / (last.chunkMs / 1000)).toFixed(0)} events/s`, "–", "", "–", "");
@@ -657,7 +674,8 @@ function table(r) {
   }
   let out = ["| # | measure | Moments | peer | ratio | goal | status |", "|---|---|---|---|---|---|---|", ...rows].join("\n");
   const h = r.hotspots;
-  if (h) {
+  if (h && h.error) out += `\n\nHot spots: ${h.error}`;
+  else if (h) {
     const list = (x) => x.top.map((t) => `${t.fn} ${t.ms} ms`).join("; ");
     out += "\n\nHot spots (CPU profile, self time, on the same page with a wasm that keeps its function names):\n\n" +
       `- start, whole page (${h.start.totalMs.toFixed(1)} ms busy): ${list(h.start)}\n` +
@@ -687,7 +705,7 @@ async function main() {
   if (existsSync(gbSrc)) copyFileSync(gbSrc, `${ROOT}www/bench/vendor/growthbook.min.js`);
   if (XTASK && existsSync(XTASK)) results.xtask = JSON.parse(readFileSync(XTASK, "utf8"));
   {
-    const node = await import(`${ROOT}dist/npm/node.js`);
+    const node = await import(`${NPM}node.js`);
     const v = node.validate(readFileSync(`${ROOT}www/bench/vendor/bundle.json`, "utf8"));
     results.bundle = { rules: fixture.RULES, ok: v.ok, errors: v.errors.filter((e) => e.severity === "error").slice(0, 5), warnings: v.errors.filter((e) => e.severity !== "error").length };
     if (!v.ok) log("the bench bundle is refused:", JSON.stringify(results.bundle.errors));
@@ -704,7 +722,7 @@ async function main() {
     results.chromium = browser.version();
     try {
       for (const [k, f] of [["startup", startup], ["events", events], ["scroll", scrolling], ["memory", memory], ["hotspots", hotspots]]) {
-        if (k === "hotspots" && !existsSync(`${ROOT}www/bench/vendor/prof/moments.wasm`)) continue;
+        if (k === "hotspots" && !(SNAP && existsSync(`${ROOT}www/bench/vendor/prof/moments.wasm`))) continue;
         if (!ONLY.includes(k)) continue;
         log(`${k}…`);
         const t = Date.now();

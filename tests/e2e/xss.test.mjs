@@ -16,7 +16,10 @@
 // Moments.set({name: <payload>}) and track("xss_name"); then track("xss_prompts") opens the four
 // prompts; the flows are clicked through (next, back, do, emit, dismiss, close). The search box
 // runs the whole corpus in one page load per fixture (a single-page-app form: the SDK sees the
-// submit, the page does not navigate).
+// submit, the page does not navigate), with the debug overlay on (?moments_debug=1, which a link
+// can carry): it shows explain()'s reasons with the context values they saw, and signal names.
+// www/test/xss-unquoted.html (+ xss-unquoted-bundle.json) has {{search.query}} in unquoted
+// attribute values of an html template: each payload must stay one attribute value.
 //
 // Checked: alert/confirm/prompt/print trapped before any page script (in every frame) and never
 // called, no dialog, no uncaught exception, no request leaving the test server except images, no

@@ -22,10 +22,12 @@ pub fn main(args: &[String]) -> Result {
     let out = root.join("target/bench");
     fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
-    let native = native(&root, &peers_src);
+    // Others may rebuild dist/ while this runs: the bench works on a snapshot of this build.
+    snapshot(&root)?;
     if let Err(e) = profiling_copy(&root) {
-        eprintln!("xtask bench: no named wasm for profiles ({e}); hot spots will show wasm-function[N]");
+        eprintln!("xtask bench: no named wasm for profiles ({e}); hot spots are skipped");
     }
+    let native = native(&root, &peers_src);
     let size = size(&root);
     install_peers(&peers_src, &peers)?;
 
@@ -97,7 +99,7 @@ fn native(root: &Path, peers: &Path) -> Result<(f64, u64, f64)> {
 /// What a page loading the script tag downloads: raw, gzip -9, brotli -q 11 (as `cargo xtask size`).
 fn size(root: &Path) -> (u64, u64, u64) {
     let mut total = (0, 0, 0);
-    for f in ["dist/script/moments.js", "dist/script/moments.wasm"] {
+    for f in ["www/bench/vendor/sdk/moments.js", "www/bench/vendor/sdk/moments.wasm"] {
         let (r, g, b) = build::sizes(&root.join(f));
         total = (total.0 + r, total.1 + g, total.2 + b);
     }
@@ -134,6 +136,24 @@ fn install_peers(src: &Path, dst: &Path) -> Result {
     Ok(())
 }
 
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    let _ = fs::remove_dir_all(to);
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?.flatten() {
+        if entry.path().is_file() {
+            fs::copy(entry.path(), to.join(entry.file_name())).map_err(|e| format!("copy {}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The script-tag build as the bench pages load it (`www/bench/vendor/sdk/`, served at
+/// `/bench/vendor/sdk/`) and the npm build as Node loads it (`target/bench/npm/`).
+fn snapshot(root: &Path) -> Result {
+    copy_dir(&root.join("dist/script"), &root.join("www/bench/vendor/sdk"))?;
+    copy_dir(&root.join("dist/npm"), &root.join("target/bench/npm"))
+}
+
 /// The shipped script with a wasm that keeps its function names (the same code before `wasm-opt`
 /// strips them), in `www/bench/vendor/prof/`, so that CPU profiles name the engine's functions.
 fn profiling_copy(root: &Path) -> Result {
@@ -155,7 +175,7 @@ fn profiling_copy(root: &Path) -> Result {
     }
     let prof = root.join("www/bench/vendor/prof");
     fs::create_dir_all(&prof).map_err(|e| format!("{}: {e}", prof.display()))?;
-    fs::copy(root.join("dist/script/moments.js"), prof.join("moments.js")).map_err(|e| format!("moments.js: {e}"))?;
+    fs::copy(root.join("www/bench/vendor/sdk/moments.js"), prof.join("moments.js")).map_err(|e| format!("moments.js: {e}"))?;
     fs::copy(bound.join("moments_wasm_bg.wasm"), prof.join("moments.wasm")).map_err(|e| format!("moments.wasm: {e}"))?;
     Ok(())
 }

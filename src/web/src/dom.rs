@@ -630,11 +630,10 @@ pub fn prehide(selectors: &[String]) -> Prehide {
             }
         }
     }
-    let hider = Rc::new(RefCell::new(None));
+    let hider = Rc::new(RefCell::new(if css.is_empty() { None } else { adopt(&css) }));
     if css.is_empty() {
         return Prehide { hider, _timer: None };
     }
-    *hider.borrow_mut() = adopt(&css);
     let timer = {
         let hider = hider.clone();
         Timeout::new(PREHIDE_MS, move || {

@@ -92,6 +92,7 @@ impl Sdk {
         for input in senses::first_inputs() {
             self.push(Job::Input(input));
         }
+        self.with(runtime::Runtime::release_prehide);
     }
 
     /// `track(name, propsJson)`: a commerce or custom event.
@@ -144,10 +145,7 @@ impl Sdk {
     /// Removes every listener, timer, prompt and change. The handle is inert afterwards.
     pub fn destroy(&mut self) {
         if let Some(shared) = self.shared.take() {
-            let rt = shared.rt.try_borrow_mut().ok().and_then(|mut g| g.take());
-            if let Some(mut rt) = rt {
-                rt.teardown();
-            }
+            shared.destroy();
         }
     }
 }

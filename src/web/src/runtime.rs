@@ -52,6 +52,24 @@ pub struct Runtime {
 pub struct Shared {
     pub(crate) rt: RefCell<Option<Runtime>>,
     queue: RefCell<VecDeque<Job>>,
+    /// `destroy()` was called while the runtime was busy (from an `on()` handler): the queue
+    /// loop tears down as soon as the current job is done.
+    dying: std::cell::Cell<bool>,
+}
+
+impl Shared {
+    /// Tears the runtime down now, or right after the job in progress.
+    pub fn destroy(&self) {
+        match self.rt.try_borrow_mut() {
+            Ok(mut guard) => {
+                if let Some(mut rt) = guard.take() {
+                    rt.teardown();
+                }
+                self.queue.borrow_mut().clear();
+            }
+            Err(_) => self.dying.set(true),
+        }
+    }
 }
 
 /// The current time as the engine wants it.
@@ -71,7 +89,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     let stored = store.read();
     let (engine, warnings) = Engine::new(bundle, stored.as_deref(), now(), seed())?;
     let consent = opts.consent.unwrap_or(engine.bundle().settings.consent_granted);
-    let shared = Rc::new(Shared { rt: RefCell::new(None), queue: RefCell::new(VecDeque::new()) });
+    let shared = Rc::new(Shared { rt: RefCell::new(None), queue: RefCell::new(VecDeque::new()), dying: std::cell::Cell::new(false) });
     let weak = Rc::downgrade(&shared);
     let sink: Sink = {
         let weak = weak.clone();
@@ -98,13 +116,22 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
             }
         }))
     };
+    let mut applier = Applier::new(sink);
+    applier.set_priorities(engine.bundle().rules.iter().map(|r| (r.id.clone(), r.priority)).collect());
+    // No flicker: what page-view rules would swap stays invisible until the first decisions are
+    // applied (Sdk::begin releases it; a safety timeout releases it anyway).
+    let hide = prehide_selectors(engine.bundle());
+    applier.set_prehide(crate::dom::prehide(&hide));
+    if consent {
+        store.write_prehide(&hide.join(","));
+    }
     let rt = Runtime {
         engine,
         store,
         emit,
         consent,
         debug: opts.debug,
-        applier: Applier::new(sink),
+        applier,
         _listeners: listeners,
         _ticker: ticker,
     };
@@ -116,6 +143,26 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     }
     *shared.rt.borrow_mut() = Some(rt);
     Ok(shared)
+}
+
+/// The selectors that rules reacting to the page view would change in place (`replace`, `attr`,
+/// `class`, `hide`): pre-hidden until the first decisions are applied.
+pub fn prehide_selectors(bundle: &moments_engine::bundle::Bundle) -> Vec<String> {
+    use moments_engine::action::Action;
+    let mut out: Vec<String> = Vec::new();
+    for r in &bundle.rules {
+        if !r.on.as_ref().is_none_or(|on| on.iter().any(|s| s == "page_view")) {
+            continue;
+        }
+        for a in &r.actions {
+            if let Action::Replace { selector, .. } | Action::Attr { selector, .. } | Action::Class { selector, .. } | Action::Hide(selector) = a {
+                if !out.contains(selector) {
+                    out.push(selector.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Queues a job and runs the queue unless it is already running further up the stack.
@@ -131,6 +178,11 @@ pub fn push(weak: &Weak<Shared>, job: Job) {
 pub fn pump(shared: &Shared) {
     loop {
         let Ok(mut guard) = shared.rt.try_borrow_mut() else { return };
+        if shared.dying.get() {
+            if let Some(mut rt) = guard.take() {
+                rt.teardown();
+            }
+        }
         let Some(rt) = guard.as_mut() else {
             shared.queue.borrow_mut().clear();
             return;
@@ -263,6 +315,11 @@ impl Runtime {
             let json = self.engine.profile_json();
             self.store.write(&json);
         }
+    }
+
+    /// The first decisions are applied: stop pre-hiding.
+    pub(crate) fn release_prehide(&mut self) {
+        self.applier.release_prehide();
     }
 
     /// Undoes every change; listeners and timers go when the runtime is dropped.

@@ -7,6 +7,11 @@ use web_sys::Storage;
 /// The storage key. Versioned so that a future format never misreads this one.
 pub const KEY: &str = "moments:v1";
 
+/// Where the selectors to pre-hide are remembered for the next page load, so the script tag can
+/// hide them before the bundle arrives (bundle configuration, not data about the shopper; still
+/// written only with consent, and erased with the profile).
+pub const PREHIDE_KEY: &str = "moments:prehide";
+
 /// Which storage `init({storage})` asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -75,11 +80,22 @@ impl Store {
         }
     }
 
+    /// Remembers the selectors to pre-hide on the next page load (browser storage only).
+    pub fn write_prehide(&mut self, selectors: &str) {
+        if let Some(b) = &self.backend {
+            let same = b.get_item(PREHIDE_KEY).ok().flatten().is_some_and(|s| s == selectors);
+            if !same {
+                let _ = if selectors.is_empty() { b.remove_item(PREHIDE_KEY) } else { b.set_item(PREHIDE_KEY, selectors) };
+            }
+        }
+    }
+
     /// Erases the stored profile everywhere.
     pub fn erase(&mut self) {
         self.memory = None;
         if let Some(b) = &self.backend {
             let _ = b.remove_item(KEY);
+            let _ = b.remove_item(PREHIDE_KEY);
         }
     }
 
