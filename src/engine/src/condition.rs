@@ -526,9 +526,10 @@ fn holds_general(p: &Path, ctx: &Value, op: &Op, more: &[Op]) -> bool {
 
 impl Op {
     /// The test on a value from the context: the common cases directly, the rest through [`V`].
-    #[inline]
+    #[inline(always)]
     fn eval(&self, v: &Value) -> bool {
         match (self, v) {
+            (Op::Regex(m), Value::Str(s)) => m.is_match(s),
             (Op::Rel(r, p), Value::Num(x)) => r.num(*x, p.n),
             (Op::Str(t) | Op::Eq(Lit::Str(t)), Value::Str(s)) => t.is(s.as_bytes()),
             (Op::In { set, ci: false, neg }, Value::Str(s)) => {

@@ -91,7 +91,24 @@ fn render(t: &str, ctx: &Value, mode: Mode) -> String {
         }
         match mode {
             Mode::Text => out.push_str(&v),
-            Mode::Html => escape_into(&v, &mut out, false, true),
+            Mode::Html => {
+                // Escaped like text, and since the value may sit in an unquoted attribute
+                // (`title={{q}}`), whitespace and `=` become references too: it cannot end the
+                // value and start attributes of its own.
+                let mut piece = String::new();
+                escape_into(&v, &mut piece, false, true);
+                for c in piece.chars() {
+                    match c {
+                        ' ' => out.push_str("&#32;"),
+                        '\t' => out.push_str("&#9;"),
+                        '\n' => out.push_str("&#10;"),
+                        '\r' => out.push_str("&#13;"),
+                        '\u{c}' => out.push_str("&#12;"),
+                        '=' => out.push_str("&#61;"),
+                        c => out.push(c),
+                    }
+                }
+            }
             Mode::Url if out.is_empty() => out.push_str(&v),
             Mode::Url => {
                 for b in v.bytes() {

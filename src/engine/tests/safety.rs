@@ -388,7 +388,7 @@ fn check_rendered(actions: &[Action], q: &str) {
             Action::Replace { content, html: true, .. } | Action::Insert { html: content, .. } => {
                 assert_safe_html(content, q);
                 if !content.contains("<a") {
-                    assert!(content.contains(&escape_html(&plain(q))), "value lost in {content:?} for {q:?}");
+                    assert!(content.contains(&html_value(&plain(q))), "value lost in {content:?} for {q:?}");
                 }
             }
             Action::Attr { name, value, .. } => {
@@ -666,7 +666,11 @@ fn template_values() {
     for (t, want) in cases {
         assert_eq!(render_text(t, &ctx), want, "for {t}");
     }
-    assert_eq!(render_html("<b>{{search.query}}</b>", &ctx), "<b>a b&amp;c/d</b>");
+    assert_eq!(render_html("<b>{{search.query}}</b>", &ctx), "<b>a&#32;b&amp;c/d</b>");
+    // In an unquoted attribute the value stays one value: no attributes of its own.
+    let q = ctx_with_query("x id=q-text href=https://evil.example/");
+    let out = render_html("<a class=l title={{search.query}} href=/x>go</a>", &q);
+    assert_eq!(out, "<a class=\"l\" title=\"x&#32;id&#61;q-text&#32;href&#61;https://evil.example/\" href=\"/x\">go</a>");
     assert_eq!(escape_html("<a href='x' title=\"`\">&"), "&lt;a href=&#39;x&#39; title=&quot;&#96;&quot;&gt;&amp;");
     let a = [Action::Attr { selector: "a".into(), name: "href".into(), value: "/search?q={{search.query}}".into() }];
     let out = render_actions(&a, &ctx);
@@ -801,4 +805,30 @@ fn fuzz_sanitizer_and_templates() {
             check_rendered(&render_actions(&actions, &ctx_with(&input)), &input);
         }
     }
+}
+
+/// How a context value appears when inserted into an HTML template: escaped, with whitespace and
+/// `=` as references so it cannot break out of an unquoted attribute.
+fn html_value(s: &str) -> String {
+    let mut out = String::new();
+    for c in escape_html(s).chars() {
+        match c {
+            ' ' => out.push_str("&#32;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\u{c}' => out.push_str("&#12;"),
+            '=' => out.push_str("&#61;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn ctx_with_query(q: &str) -> Value {
+    let mut c = Value::Obj(Vec::new());
+    let mut search = Value::Obj(Vec::new());
+    search.set("query", Value::Str(q.to_string()));
+    c.set("search", search);
+    c
 }

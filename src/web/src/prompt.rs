@@ -141,16 +141,17 @@ fn markup(p: &Prompt, node: usize, back: bool) -> String {
     if p.cta.is_some() || dismiss.is_some() {
         s.push_str(r#"<div class="a">"#);
         if let Some(c) = &p.cta {
-            match c.href.as_deref().and_then(safe_url) {
+            let href = c.href.as_deref().and_then(safe_url);
+            match &href {
                 Some(h) => {
                     s.push_str(r#"<a class="c" data-a="c" href=""#);
-                    esc(&mut s, &h);
+                    esc(&mut s, h);
                 }
                 None => s.push_str(r#"<button type="button" class="c" data-a="c"#),
             }
             s.push_str(r#"">"#);
             esc(&mut s, &c.label);
-            s.push_str(if c.href.is_some() { "</a>" } else { "</button>" });
+            s.push_str(if href.is_some() { "</a>" } else { "</button>" });
         }
         if let Some(d) = dismiss {
             s.push_str(r#"<button type="button" class="n" data-a="x">"#);
