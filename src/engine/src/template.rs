@@ -48,6 +48,31 @@ pub fn render_html(template: &str, ctx: &Value) -> String {
     sanitize_html(&render(template, ctx, Mode::Html))
 }
 
+/// How a context value is written into an HTML template: HTML-escaped, and since it may sit in an
+/// unquoted attribute (`title={{q}}`), whitespace and `=` as references too, so it cannot end the
+/// value and start attributes of its own.
+pub fn escape_value(v: &str) -> String {
+    let mut out = String::new();
+    escape_value_into(v, &mut out);
+    out
+}
+
+fn escape_value_into(v: &str, out: &mut String) {
+    let mut piece = String::new();
+    escape_into(v, &mut piece, false, true);
+    for c in piece.chars() {
+        match c {
+            ' ' => out.push_str("&#32;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\u{c}' => out.push_str("&#12;"),
+            '=' => out.push_str("&#61;"),
+            c => out.push(c),
+        }
+    }
+}
+
 fn render_url(template: &str, ctx: &Value, image: bool) -> Option<String> {
     let u = render(template, ctx, Mode::Url);
     if image {
@@ -91,22 +116,7 @@ fn render(t: &str, ctx: &Value, mode: Mode) -> String {
         }
         match mode {
             Mode::Text => out.push_str(&v),
-            Mode::Html => {
-                // Escaped like text, and since the value may sit in an unquoted attribute
-                // (`title={{q}}`), whitespace and `=` become references too: it cannot end the
-                // value and start attributes of its own.
-                let mut piece = String::new();
-                escape_into(&v, &mut piece, false, true);
-                for c in piece.chars() {
-                    match c {
-                        ' ' => out.push_str("&#32;"),
-                        '\t' => out.push_str("&#9;"),
-                        '\n' => out.push_str("&#10;"),
-                        '\r' => out.push_str("&#13;"),
-                        '\u{c}' => out.push_str("&#12;"),
-                        '=' => out.push_str("&#61;"),
-                        c => out.push(c),
-                    }
+            Mode::Html => escape_value_into(&v, &mut out),
                 }
             }
             Mode::Url if out.is_empty() => out.push_str(&v),
