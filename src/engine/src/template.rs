@@ -117,8 +117,6 @@ fn render(t: &str, ctx: &Value, mode: Mode) -> String {
         match mode {
             Mode::Text => out.push_str(&v),
             Mode::Html => escape_value_into(&v, &mut out),
-                }
-            }
             Mode::Url if out.is_empty() => out.push_str(&v),
             Mode::Url => {
                 for b in v.bytes() {
