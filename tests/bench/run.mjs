@@ -571,7 +571,21 @@ function hot(p, sdkOnly, n = 8) {
     const k = demangle(x.callFrame.functionName || "(anonymous)") + (x.callFrame.url.startsWith("wasm://") ? " [wasm]" : "");
     self.set(k, (self.get(k) || 0) + dt);
   }
-  return { totalMs: total / 1000, top: [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => ({ fn: k, ms: +(us / 1000).toFixed(2) })) };
+  // Inclusive time of the SDK's own functions (each counted once per sample).
+  const incl = new Map();
+  for (let i = 0; i < p.samples.length; i++) {
+    const dt = p.timeDeltas[i + 1] ?? 0;
+    const seen = new Set();
+    for (let id = p.samples[i]; id !== undefined; id = parent.get(id)) {
+      const k = demangle(byId.get(id).callFrame.functionName || "");
+      if (/^moments_(engine|web)::/.test(k) && !seen.has(k)) {
+        seen.add(k);
+        incl.set(k, (incl.get(k) || 0) + dt);
+      }
+    }
+  }
+  const list = (m, k) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, k).map(([fn, us]) => ({ fn, ms: +(us / 1000).toFixed(2) }));
+  return { totalMs: total / 1000, top: list(self, n), inclusive: list(incl, n) };
 }
 
 async function hotspots(browser) {
@@ -676,11 +690,11 @@ function table(r) {
   const h = r.hotspots;
   if (h && h.error) out += `\n\nHot spots: ${h.error}`;
   else if (h) {
-    const list = (x) => x.top.map((t) => `${t.fn} ${t.ms} ms`).join("; ");
-    out += "\n\nHot spots (CPU profile, self time, on the same page with a wasm that keeps its function names):\n\n" +
-      `- start, whole page (${h.start.totalMs.toFixed(1)} ms busy): ${list(h.start)}\n` +
-      `- ${h.cart.events} add_to_cart events, under SDK frames (${h.cart.totalMs.toFixed(1)} ms): ${list(h.cart)}\n` +
-      `- scrolling, under SDK frames (${h.scroll.totalMs.toFixed(1)} ms): ${list(h.scroll)}`;
+    const list = (xs) => xs.map((t) => `${t.fn.replace(/\|/g, "\\|")} ${t.ms} ms`).join("; ");
+    out += "\n\nHot spots (CPU profiles on the same page with a wasm that keeps its function names; sampling, so ±10 %):\n\n" +
+      `- start, whole page, ${h.start.totalMs.toFixed(1)} ms busy. Self: ${list(h.start.top)}. Inclusive, SDK functions: ${list(h.start.inclusive)}\n` +
+      `- ${h.cart.events} add_to_cart events, under SDK frames, ${h.cart.totalMs.toFixed(1)} ms. Self: ${list(h.cart.top)}. Inclusive: ${list(h.cart.inclusive)}\n` +
+      `- scrolling, under SDK frames, ${h.scroll.totalMs.toFixed(1)} ms. Self: ${list(h.scroll.top)}. Inclusive: ${list(h.scroll.inclusive)}`;
   }
   return out;
 }

@@ -46,7 +46,7 @@ pub fn main(args: &[String]) -> Result {
     fs::write(&handoff, json).map_err(|e| format!("{}: {e}", handoff.display()))?;
 
     // Browser profiles (~13 MB a run) go to a scratch folder, emptied afterwards.
-    let tmp = root.join(".tmp/bench");
+    let tmp = out.join("tmp");
     let _ = fs::remove_dir_all(&tmp);
     fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
     let listener = serve::bind(0)?;

@@ -169,7 +169,7 @@ fn num_text(n: f64) -> String {
 /// words), for "did you mean" hints.
 pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     let norm = |s: &str| -> Vec<char> {
-        s.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).flat_map(char::to_lowercase).collect()
+        s.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).map(crate::unicode::lower_char).collect()
     };
     let w = norm(word);
     let limit = if w.len() >= 8 { 2 } else { 1 };

@@ -178,15 +178,21 @@ impl Text {
         Text { sig: sig(s.as_bytes()), s: s.into() }
     }
 
-    #[inline]
+    #[inline(always)]
     fn is(&self, b: &[u8]) -> bool {
-        b.len() == self.s.len() && if b.len() <= 16 { sig(b) == self.sig } else { b == self.s.as_bytes() }
+        b.len() == self.s.len() && if b.len() <= 16 { same(sig(b), self.sig) } else { b == self.s.as_bytes() }
     }
+}
+
+/// `a == b`, without the `memcmp` call that array equality becomes in the size-optimised build.
+#[inline(always)]
+fn same(a: [u64; 2], b: [u64; 2]) -> bool {
+    (a[0] ^ b[0]) | (a[1] ^ b[1]) == 0
 }
 
 /// For up to 16 bytes, two words that are equal for two strings of the same length exactly when
 /// the strings are (overlapping loads of the first and last bytes).
-#[inline]
+#[inline(always)]
 fn sig(b: &[u8]) -> [u64; 2] {
     let w8 = |b: &[u8]| <[u8; 8]>::try_from(b).map_or(0, u64::from_le_bytes);
     let w4 = |b: &[u8]| <[u8; 4]>::try_from(b).map_or(0, |x| u64::from(u32::from_le_bytes(x)));
@@ -194,8 +200,8 @@ fn sig(b: &[u8]) -> [u64; 2] {
     match n {
         0 => [0; 2],
         1..=3 => [u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0],
-        4..=7 => [w4(&b[..4]), w4(&b[n - 4..])],
-        8..=16 => [w8(&b[..8]), w8(&b[n - 8..])],
+        4..=7 => [w4(&b[..4]), w4(&b[n - 4..n])],
+        8..=16 => [w8(&b[..8]), w8(&b[n - 8..n])],
         _ => [0; 2],
     }
 }
@@ -215,10 +221,10 @@ impl Seg {
         self.scan(m, text)
     }
 
-    #[inline]
+    #[inline(always)]
     fn is(&self, k: &str, text: &str) -> bool {
         let (k, n) = (k.as_bytes(), self.n as usize);
-        k.len() == n && if n <= 16 { sig(k) == self.sig } else { k == self.key(text).as_bytes() }
+        k.len() == n && if n <= 16 { same(sig(k), self.sig) } else { k == self.key(text).as_bytes() }
     }
 
     #[cold]
@@ -360,10 +366,17 @@ impl Condition {
     /// Whether the context satisfies the condition. Never panics; allocates only for rare
     /// JavaScript coercions (an array compared with a string).
     pub fn eval(&self, ctx: &Value) -> bool {
-        self.clauses.iter().all(|c| match c {
-            Clause::Path(p, op, more) => p.test(ctx, op, more),
-            _ => c.eval(ctx),
-        })
+        // Plain loops on the hot path: closures stay calls in the size-optimised wasm build.
+        for c in self.clauses.iter() {
+            let ok = match c {
+                Clause::Path(p, op, more) => p.test(ctx, op, more),
+                _ => c.eval(ctx),
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
     }
 
     /// `None` when the condition holds; otherwise the first failing clause with the value seen,
@@ -404,7 +417,8 @@ impl Condition {
 impl Clause {
     fn eval(&self, ctx: &Value) -> bool {
         match self {
-            Clause::Path(p, op, more) => p.test(ctx, op, more),
+            // Only `explain` gets here (`Condition::eval` tests paths itself): the general road.
+            Clause::Path(p, op, more) => holds_general(p, ctx, op, more),
             Clause::Or(s) => s.is_empty() || s.iter().any(|c| c.eval(ctx)),
             Clause::Nor(s) => !(s.is_empty() || s.iter().any(|c| c.eval(ctx))),
             Clause::And(s) => s.iter().all(|c| c.eval(ctx)),
@@ -487,7 +501,15 @@ impl Path {
                 _ => &NULL,
             };
         }
-        op.eval(cur) && more.iter().all(|o| o.eval(cur))
+        if !op.eval(cur) {
+            return false;
+        }
+        for o in more.iter() {
+            if !o.eval(cur) {
+                return false;
+            }
+        }
+        true
     }
 
     /// GrowthBook's `getPath`; `None` when missing.
@@ -534,8 +556,14 @@ impl Op {
             (Op::Str(t) | Op::Eq(Lit::Str(t)), Value::Str(s)) => t.is(s.as_bytes()),
             (Op::In { set, ci: false, neg }, Value::Str(s)) => {
                 let (b, g) = (s.as_bytes(), sig(s.as_bytes()));
-                let short = b.len() <= 16;
-                set.iter().any(|l| matches!(l, Lit::Str(t) if t.s.len() == b.len() && if short { t.sig == g } else { t.s.as_bytes() == b })) != *neg
+                for l in set.iter() {
+                    if let Lit::Str(t) = l {
+                        if t.s.len() == b.len() && if b.len() <= 16 { same(t.sig, g) } else { t.s.as_bytes() == b } {
+                            return !*neg;
+                        }
+                    }
+                }
+                *neg
             }
             _ => self.eval_v(view(v)),
         }
@@ -603,7 +631,7 @@ impl Lit {
 
 impl Rel {
     /// `x < n` and so on (false with NaN, as in JavaScript), without branches.
-    #[inline]
+    #[inline(always)]
     fn num(self, x: f64, n: f64) -> bool {
         let o = u8::from(x < n) | u8::from(x == n) << 1 | u8::from(x > n) << 2;
         self.0 & o != 0
@@ -1059,7 +1087,7 @@ fn str_to_number(s: &str) -> f64 {
         "Infinity" | "+Infinity" => f64::INFINITY,
         "-Infinity" => f64::NEG_INFINITY,
         _ if t.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')) => {
-            t.parse().unwrap_or(f64::NAN)
+            crate::json::parse_float(t).unwrap_or(f64::NAN)
         }
         _ => f64::NAN,
     }
@@ -1093,59 +1121,18 @@ fn js_text(v: V) -> String {
     s
 }
 
-/// Writes a number as JavaScript's `String(n)` does.
+/// Writes a number as JavaScript's `String(n)` does: integers here without allocating, others
+/// through [`crate::json::write_js_num`] (which the browser build hands to JavaScript itself).
 fn js_num(n: f64, w: &mut dyn Write) -> fmt::Result {
-    if n.is_nan() {
-        return w.write_str("NaN");
-    }
-    if n.is_infinite() {
-        return w.write_str(if n > 0.0 { "Infinity" } else { "-Infinity" });
-    }
     if n == n.trunc() && n.abs() < 1e15 {
         let mut b = Buf::<24>::default();
         // Exact for these integers; -0 prints as "0".
         write!(b, "{}", n as i64)?;
         return w.write_str(b.as_str());
     }
-    if n < 0.0 {
-        w.write_char('-')?;
-    }
-    // Rust prints the shortest round-trip digits positionally ("0.00015", "1000…0"); JavaScript
-    // (Number::toString) switches to exponents below 1e-6 and from 1e21.
-    let mut b = Buf::<400>::default();
-    write!(b, "{}", n.abs())?;
-    let (int, frac) = b.as_str().split_once('.').unwrap_or((b.as_str(), ""));
-    let all = || int.bytes().chain(frac.bytes());
-    let zeros = all().take_while(|&c| c == b'0').count();
-    // At most 17 significant digits; what does not fit is trailing zeros.
-    let mut sig = [0u8; 24];
-    all().skip(zeros).zip(sig.iter_mut()).for_each(|(c, d)| *d = c);
-    let k = sig.iter().rposition(|&c| c != b'0' && c != 0).map_or(0, |i| i + 1);
-    let digits = std::str::from_utf8(&sig[..k]).unwrap_or("0");
-    let e = int.len() as i32 - zeros as i32;
-    let ki = k as i32;
-    if ki <= e && e <= 21 {
-        w.write_str(digits)?;
-        (ki..e).try_for_each(|_| w.write_char('0'))
-    } else if 0 < e && e <= 21 {
-        let (a, r) = digits.split_at(e as usize);
-        w.write_str(a)?;
-        w.write_char('.')?;
-        w.write_str(r)
-    } else if -6 < e && e <= 0 {
-        w.write_str("0.")?;
-        (e..0).try_for_each(|_| w.write_char('0'))?;
-        w.write_str(digits)
-    } else {
-        let (a, r) = digits.split_at(1.min(k));
-        w.write_str(a)?;
-        if !r.is_empty() {
-            w.write_char('.')?;
-            w.write_str(r)?;
-        }
-        w.write_str(if e > 0 { "e+" } else { "e-" })?;
-        write!(w, "{}", (e - 1).abs())
-    }
+    let mut s = String::new();
+    crate::json::write_js_num(n, &mut s);
+    w.write_str(&s)
 }
 
 /// GrowthBook's `paddedVersionString`: `v` and build info dropped, parts split on `-` and `.`, numbers

@@ -243,7 +243,15 @@ impl Decider {
                 Why::Unseen
             };
         }
-        order.sort_by(|a, b| rules[*b].priority.cmp(&rules[*a].priority));
+        // Highest priority first, bundle order among equals (an insertion sort: the list is short,
+        // and the standard library's stable sort costs the wasm ~4 KB per use).
+        for k in 1..order.len() {
+            let mut j = k;
+            while j > 0 && rules[order[j - 1]].priority < rules[order[j]].priority {
+                order.swap(j - 1, j);
+                j -= 1;
+            }
+        }
 
         let mut claims = std::mem::take(&mut self.claims);
         claims.clear();
@@ -307,7 +315,14 @@ impl Decider {
                     mine.push(f);
                 }
             }
-            mine.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+            // Oldest first (an insertion sort: at most a cap's `max` entries).
+            for k in 1..mine.len() {
+                let mut j = k;
+                while j > 0 && mine[j - 1].0 > mine[j].0 {
+                    mine.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             let extra = mine.len().saturating_sub(max);
             mine.drain(..extra);
         }

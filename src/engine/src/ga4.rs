@@ -62,7 +62,7 @@ pub fn commerce(name: &str, p: &Value, source: Source) -> Input {
 fn num(v: &Value) -> Option<f64> {
     match v {
         Value::Num(n) if n.is_finite() => Some(*n),
-        Value::Str(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        Value::Str(s) => crate::json::parse_float(s.trim()).filter(|n| n.is_finite()),
         _ => None,
     }
 }

@@ -10,6 +10,7 @@
 //! assert_eq!(v.pointer("cart.items").and_then(Value::as_f64), Some(2.0));
 //! ```
 
+use std::cell::Cell;
 use std::fmt;
 
 /// A JSON value. Objects keep their keys in source order (they are small; lookups are linear).
@@ -43,7 +44,13 @@ pub struct ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {} column {}: {}", self.line, self.column, self.message)
+        let mut s = String::from("line ");
+        write_num(self.line as f64, &mut s);
+        s.push_str(" column ");
+        write_num(self.column as f64, &mut s);
+        s.push_str(": ");
+        s.push_str(&self.message);
+        f.write_str(&s)
     }
 }
 
@@ -212,33 +219,312 @@ impl Value {
     }
 }
 
-/// Appends a number the way JavaScript's `String(n)` prints the common cases: integers without a
-/// fraction, others with the shortest round-tripping digits. Non-finite numbers become `null`.
+/// Appends a number as JSON: as JavaScript's `String(n)` prints it ([`write_js_num`]), except that
+/// non-finite numbers become `null`.
 pub fn write_num(n: f64, out: &mut String) {
-    if !n.is_finite() {
+    if n.is_finite() {
+        write_js_num(n, out);
+    } else {
         out.push_str("null");
+    }
+}
+
+/// Appends a number exactly as JavaScript's `String(n)` prints it: integers without a fraction,
+/// others with the shortest digits that read back as the same number (`0.1`, `1.5e-7`, `1e+21`),
+/// `NaN`, `Infinity`, `-Infinity`; `-0` as `0`.
+///
+/// Integers below 10^15 are written here; other numbers go to the host's formatter when one is set
+/// ([`set_number_io`]; the browser build uses JavaScript's own), else to the standard library's
+/// shortest round-trip digits (native builds, or feature `std-float`), else to a small search for
+/// the shortest digits that read back exactly (at most 17 digits; last-digit slips are possible
+/// only for numbers that need 16 or 17).
+pub fn write_js_num(n: f64, out: &mut String) {
+    if n.is_nan() {
+        out.push_str("NaN");
+    } else if n.is_infinite() {
+        out.push_str(if n > 0.0 { "Infinity" } else { "-Infinity" });
     } else if n == n.trunc() && n.abs() < 1e15 {
         let mut i = n as i64;
-        if i == 0 {
-            out.push('0');
-            return;
-        }
         if i < 0 {
             out.push('-');
             i = -i;
         }
         let mut buf = [0u8; 20];
         let mut at = buf.len();
-        while i > 0 {
+        loop {
             at -= 1;
             buf[at] = b'0' + (i % 10) as u8;
             i /= 10;
+            if i == 0 {
+                break;
+            }
         }
-        for &b in &buf[at..] {
-            out.push(b as char);
-        }
+        push_ascii(&buf[at..], out);
+    } else if let Some((format, _)) = number_io() {
+        format(n, out);
     } else {
-        out.push_str(&format!("{n}"));
+        if n < 0.0 {
+            out.push('-');
+        }
+        let mut d = [0u8; 17];
+        let (k, point) = digits(n.abs(), &mut d);
+        layout(&d[..k], point, out);
+    }
+}
+
+fn push_ascii(b: &[u8], out: &mut String) {
+    for &c in b {
+        out.push(char::from(c));
+    }
+}
+
+/// Lays out significant digits `d` (no leading or trailing zeros) with the decimal point after
+/// `point` digits, as ECMAScript's Number::toString does (exponent from 1e21 and below 1e-6).
+fn layout(d: &[u8], point: i32, out: &mut String) {
+    let k = d.len() as i32;
+    if k <= point && point <= 21 {
+        push_ascii(d, out);
+        (k..point).for_each(|_| out.push('0'));
+    } else if 0 < point && point <= 21 {
+        push_ascii(&d[..point as usize], out);
+        out.push('.');
+        push_ascii(&d[point as usize..], out);
+    } else if -6 < point && point <= 0 {
+        out.push_str("0.");
+        (point..0).for_each(|_| out.push('0'));
+        push_ascii(d, out);
+    } else {
+        push_ascii(&d[..1], out);
+        if k > 1 {
+            out.push('.');
+            push_ascii(&d[1..], out);
+        }
+        out.push_str(if point > 0 { "e+" } else { "e-" });
+        let mut e = [0u8; 3];
+        let mut x = (point - 1).unsigned_abs();
+        let mut at = e.len();
+        loop {
+            at -= 1;
+            e[at] = b'0' + (x % 10) as u8;
+            x /= 10;
+            if x == 0 {
+                break;
+            }
+        }
+        push_ascii(&e[at..], out);
+    }
+}
+
+/// The shortest round-trip digits of a positive finite `x` into `d`, and where the decimal point
+/// goes: `x = 0.d1d2d3… × 10^point`. Returns (number of digits, point).
+#[cfg(any(feature = "std-float", not(target_arch = "wasm32")))]
+fn digits(x: f64, d: &mut [u8; 17]) -> (usize, i32) {
+    use std::fmt::Write;
+    // `{:e}` is the shortest round-trip digits in scientific form: `1.5e-7`, `1e21`.
+    let mut s = String::new();
+    let _ = write!(s, "{x:e}");
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let mut k = 0;
+    for c in mant.bytes().filter(u8::is_ascii_digit) {
+        if k < d.len() {
+            d[k] = c;
+            k += 1;
+        }
+    }
+    while k > 1 && d[k - 1] == b'0' {
+        k -= 1;
+    }
+    (k, exp.parse::<i32>().unwrap_or(0) + 1)
+}
+
+#[cfg(not(any(feature = "std-float", not(target_arch = "wasm32"))))]
+fn digits(x: f64, d: &mut [u8; 17]) -> (usize, i32) {
+    search_digits(x, d)
+}
+
+/// Like `digits` without the standard library's float formatting (the browser build, which
+/// normally formats through JavaScript): the fewest digits whose value reads back exactly.
+#[cfg_attr(any(feature = "std-float", not(target_arch = "wasm32")), allow(dead_code))]
+fn search_digits(x: f64, d: &mut [u8; 17]) -> (usize, i32) {
+    let (mut y, mut e) = (x, 0i32);
+    while y >= 10.0 {
+        y /= 10.0;
+        e += 1;
+    }
+    while y < 1.0 {
+        y *= 10.0;
+        e -= 1;
+    }
+    // x ≈ y × 10^e with 1 <= y < 10: try 1, 2, … 17 significant digits.
+    let mut m = 0u64;
+    let mut p = 1;
+    while p <= 17 {
+        m = (y * POW10[p - 1] + 0.5) as u64;
+        if scale(m as f64, e + 1 - p as i32) == x {
+            break;
+        }
+        p += 1;
+    }
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    while m > 0 {
+        at -= 1;
+        buf[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+    }
+    // Rounding up may have carried into one more digit (9.99… to 10).
+    let point = e + 1 + (buf.len() - at) as i32 - p.min(17) as i32;
+    let mut k = 0;
+    for &c in &buf[at..] {
+        if k < d.len() {
+            d[k] = c;
+            k += 1;
+        }
+    }
+    while k > 1 && d[k - 1] == b'0' {
+        k -= 1;
+    }
+    (k.max(1), point)
+}
+
+/// `m × 10^k`, exact when `m < 2^53` and `|k| <= 22`.
+#[cfg_attr(any(feature = "std-float", not(target_arch = "wasm32")), allow(dead_code))]
+fn scale(m: f64, k: i32) -> f64 {
+    let mut p = 1.0;
+    let mut left = k.unsigned_abs();
+    while left > 22 {
+        p *= 1e22;
+        left -= 22;
+    }
+    p *= POW10[left as usize];
+    if k >= 0 {
+        m * p
+    } else {
+        m / p
+    }
+}
+
+/// How the host turns a non-integer number into text (JavaScript's `String(n)`).
+pub type FormatNumber = fn(f64, &mut String);
+/// How the host reads a decimal number literal that [`parse_float`] has already checked
+/// (JavaScript's `parseFloat`).
+pub type ParseNumber = fn(&str) -> f64;
+
+thread_local! {
+    static NUMBER_IO: Cell<Option<(FormatNumber, ParseNumber)>> = const { Cell::new(None) };
+}
+
+/// Sets how numbers are written and read on this thread when the engine's own exact paths
+/// (integers below 10^15; decimals of at most 15 significant digits and small exponents) do not
+/// apply. The browser build passes JavaScript's `String(n)` and `parseFloat`, so the wasm carries
+/// no float formatting or parsing code and prints numbers exactly as the page's JavaScript does.
+pub fn set_number_io(format: FormatNumber, parse: ParseNumber) {
+    NUMBER_IO.with(|c| c.set(Some((format, parse))));
+}
+
+fn number_io() -> Option<(FormatNumber, ParseNumber)> {
+    NUMBER_IO.try_with(Cell::get).ok().flatten()
+}
+
+/// Reads a decimal number literal, as Rust's `f64::from_str` does: an optional sign, digits with
+/// an optional fraction (`12`, `1.5`, `.5`, `5.`) and exponent (`1e-3`), or `inf`, `infinity`,
+/// `nan` in any case. `None` for anything else (surrounding whitespace included).
+///
+/// Up to 15 significant digits with a small exponent are read exactly here; longer numbers go to
+/// the host's reader ([`set_number_io`]), else to the standard library (native builds, or feature
+/// `std-float`), else are read to within a rounding error.
+pub fn parse_float(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let (neg, b) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let sign = |v: f64| if neg { -v } else { v };
+    for (word, v) in [(&b"inf"[..], f64::INFINITY), (b"infinity", f64::INFINITY), (b"nan", f64::NAN)] {
+        if b.eq_ignore_ascii_case(word) {
+            return Some(sign(v));
+        }
+    }
+    let (mut i, mut mant, mut sig, mut exp, mut any, mut frac) = (0, 0u64, 0u32, 0i32, false, false);
+    while i < b.len() {
+        match b[i] {
+            c @ b'0'..=b'9' => {
+                any = true;
+                if mant == 0 && c == b'0' {
+                    exp -= i32::from(frac);
+                } else {
+                    sig += 1;
+                    if sig <= 19 {
+                        mant = mant * 10 + u64::from(c - b'0');
+                        exp -= i32::from(frac);
+                    } else {
+                        exp += i32::from(!frac);
+                    }
+                }
+            }
+            b'.' if !frac => frac = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if !any {
+        return None;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        let eneg = b.get(i) == Some(&b'-');
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let (mut e, start) = (0i32, i);
+        while let Some(c @ b'0'..=b'9') = b.get(i) {
+            e = e.saturating_mul(10).saturating_add(i32::from(c - b'0'));
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        exp = exp.saturating_add(if eneg { -e } else { e });
+    }
+    if i != b.len() {
+        return None;
+    }
+    if mant == 0 {
+        return Some(sign(0.0));
+    }
+    if sig <= 15 && (-22..=22).contains(&exp) {
+        // Exact: mant < 2^53 and 10^|exp| are both exactly representable, so one multiplication
+        // or division is correctly rounded (Clinger's fast path).
+        return Some(sign(scale(mant as f64, exp)));
+    }
+    Some(slow_parse(s, mant, exp))
+}
+
+#[cfg(any(feature = "std-float", not(target_arch = "wasm32")))]
+fn slow_parse(s: &str, _mant: u64, _exp: i32) -> f64 {
+    match number_io() {
+        Some((_, parse)) => parse(s),
+        None => s.parse::<f64>().unwrap_or(f64::NAN),
+    }
+}
+
+#[cfg(not(any(feature = "std-float", not(target_arch = "wasm32"))))]
+fn slow_parse(s: &str, mant: u64, exp: i32) -> f64 {
+    match number_io() {
+        Some((_, parse)) => parse(s),
+        None => approx_parse(s, mant, exp),
+    }
+}
+
+/// `±mant × 10^exp`, within a few rounding errors.
+#[cfg_attr(any(feature = "std-float", not(target_arch = "wasm32")), allow(dead_code))]
+fn approx_parse(s: &str, mant: u64, exp: i32) -> f64 {
+    let v = if exp < -300 { scale(scale(mant as f64, -300), exp + 300) } else { scale(mant as f64, exp) };
+    if s.starts_with('-') {
+        -v
+    } else {
+        v
     }
 }
 
@@ -524,25 +810,9 @@ impl Parser<'_> {
     }
 }
 
-/// Parses a JSON number's text. Integers and short decimals take an exact fast path (no
-/// float-parsing machinery); anything else falls back to the standard library.
+/// Parses a JSON number's text (already checked by the parser).
 fn parse_number(text: &str) -> f64 {
-    let (neg, body) = match text.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, text),
-    };
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    if !body.contains(['e', 'E']) && int.len() + frac.len() <= 15 && frac.len() <= 22 {
-        let mut m: u64 = 0;
-        for b in int.bytes().chain(frac.bytes()) {
-            m = m * 10 + u64::from(b - b'0');
-        }
-        // Exact: m < 2^53 and 10^k (k <= 22) are both exactly representable, so one division is
-        // correctly rounded (Clinger's fast path).
-        let v = m as f64 / POW10[frac.len()];
-        return if neg { -v } else { v };
-    }
-    text.parse::<f64>().unwrap_or(0.0)
+    parse_float(text).unwrap_or(0.0)
 }
 
 const POW10: [f64; 23] = [
@@ -578,6 +848,70 @@ mod tests {
         assert!(Value::parse("").is_err());
         assert!(Value::parse("{} x").is_err());
         assert!(Value::parse("\"\\ud800\"").is_ok());
+    }
+
+    fn js(n: f64) -> String {
+        let mut s = String::new();
+        write_js_num(n, &mut s);
+        s
+    }
+
+    #[test]
+    fn formats_and_reads_like_javascript() {
+        let cases = [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1.5, "1.5"),
+            (-0.001, "-0.001"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (1.5e-7, "1.5e-7"),
+            (0.000001, "0.000001"),
+            (123456789012345680000.0, "123456789012345680000"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e300, "1e+300"),
+            (5e-324, "5e-324"),
+            (-1.2345678901234567e-200, "-1.2345678901234567e-200"),
+            (1e15, "1000000000000000"),
+            (19.99, "19.99"),
+        ];
+        for (n, t) in cases {
+            assert_eq!(js(n), t);
+        }
+        // The search used without std agrees with std on what it finds.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for i in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = match i % 3 {
+                0 => f64::from_bits(seed >> 2),
+                1 => (seed % 100_000) as f64 / 100.0,
+                _ => (seed % 1_000_000) as f64 / 1e4 * 10f64.powi((seed % 40) as i32 - 20),
+            };
+            if !n.is_finite() || n <= 0.0 {
+                continue;
+            }
+            let (mut a, mut b) = ([0u8; 17], [0u8; 17]);
+            let (ka, pa) = digits(n, &mut a);
+            let (kb, pb) = search_digits(n, &mut b);
+            if ka <= 15 && (-22..=22).contains(&(pa - ka as i32)) {
+                assert_eq!((&a[..ka], pa), (&b[..kb], pb), "{n:e}");
+            }
+            let text = js(n);
+            assert_eq!(parse_float(&text), Some(n), "{text}");
+            let r = approx_parse("", 1, 0);
+            assert_eq!(r, 1.0);
+        }
+        for t in ["1.", ".5", "+1e3", "-0", "1e400", "-1e-400", "inf", "-Infinity", "NaN", "0.1e-5", "00012", "1234567890123456789012345"] {
+            let (a, b) = (parse_float(t), t.parse::<f64>().ok());
+            assert!(a == b || a.is_some_and(f64::is_nan) && b.is_some_and(f64::is_nan), "{t}");
+        }
+        for t in ["", ".", "e5", "1e", "1.2.3", "+-1", " 1", "1 ", "0x10", "12px", "in"] {
+            assert_eq!(parse_float(t), None, "{t}");
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod sanitize;
 pub mod sensing;
 pub mod settings;
 pub mod template;
+pub mod unicode;
 
 pub use engine::{Effect, Engine};
 pub use input::{Input, Time};

@@ -411,7 +411,7 @@ fn squash(s: &str) -> Option<String> {
     for _ in 0..8 {
         let d: String = decode_entities(&k).chars().filter(|&c| !invisible(c)).collect();
         if d == k {
-            return Some(k.to_lowercase());
+            return Some(crate::unicode::lower(&k));
         }
         k = d;
     }

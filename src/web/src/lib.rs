@@ -12,6 +12,7 @@
 
 pub mod dom;
 pub mod listen;
+pub mod numbers;
 pub mod prompt;
 pub mod regex;
 pub mod runtime;

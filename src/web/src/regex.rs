@@ -28,7 +28,10 @@ fn compile(pattern: &str) -> Result<Rc<dyn RegexMatcher>, String> {
     }
 }
 
-/// Makes conditions compiled from now on use JavaScript's `RegExp`.
+/// Makes conditions compiled from now on use JavaScript's `RegExp`, and numbers be written and read
+/// by JavaScript ([`crate::numbers`]): the platform's text semantics, everything the SDK calls
+/// this first.
 pub fn install() {
     set_regex_factory(compile);
+    crate::numbers::install();
 }

@@ -195,7 +195,7 @@ fn data_item(el: &Element) -> Value {
         }
     }
     for (attr, key) in [("data-price", "price"), ("data-quantity", "quantity")] {
-        if let Some(n) = el.get_attribute(attr).and_then(|s| s.trim().parse::<f64>().ok()) {
+        if let Some(n) = el.get_attribute(attr).and_then(|s| moments_engine::json::parse_float(s.trim())) {
             v.set(key, Value::Num(n));
         }
     }

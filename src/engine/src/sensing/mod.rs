@@ -39,6 +39,7 @@ use crate::input::{Input, Item, Source, Time};
 use crate::json::Value;
 use crate::problem::Problem;
 use crate::settings::{ExitIntent, Settings};
+use crate::unicode::lower;
 use cart::{event_lines, num, Cart};
 use channel::{classify, external, guess_page_type, PAID_CLICK_IDS, SEARCH_PARAMS};
 use moments::{Moments, BUY, DO, GO, KNOW, NAMES, NONE};
@@ -560,7 +561,7 @@ impl Sensing {
         let fb = text::param(query, "fbclid").is_some();
         let ref_host = if spa { String::new() } else { text::split_url(referrer).0 };
         if landing || paid || fb || utm.iter().any(Option::is_some) || external(&ref_host, &self.host) {
-            let low = |o: &Option<String>| o.as_deref().unwrap_or("").to_lowercase();
+            let low = |o: &Option<String>| lower(o.as_deref().unwrap_or(""));
             let channel = classify(&low(&utm[0]), &low(&utm[1]), paid, fb, &ref_host, &self.host);
             let touch = Touch { channel, utm, at: t };
             if self.first_touch.is_none() {
@@ -638,8 +639,8 @@ impl Sensing {
             return;
         }
         self.active(t);
-        let low = q.to_lowercase();
-        let same = |x: &String| x.to_lowercase() == low;
+        let low = lower(&q);
+        let same = |x: &String| lower(x) == low;
         let dup = match source {
             Source::Url => self.queries.iter().any(same),
             _ => self.queries.last().is_some_and(same) && t - self.last_search_at <= DEDUP_MS,

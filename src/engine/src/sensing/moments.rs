@@ -110,8 +110,15 @@ impl Moments {
                 add_entry(&mut lex, m, p);
             }
         }
-        // Longest phrases first (stable: built-in order breaks ties).
-        lex.sort_by_key(|e| std::cmp::Reverse(e.words));
+        // Longest phrases first (stable: built-in order breaks ties). An insertion sort: it runs
+        // once, and the standard library's stable sort costs the wasm ~4 KB per use.
+        for k in 1..lex.len() {
+            let mut j = k;
+            while j > 0 && lex[j - 1].words < lex[j].words {
+                lex.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         Moments { lex, acc: [0.0; 4], at: 0.0, moment: NONE, log: Vec::new() }
     }
 
@@ -159,7 +166,7 @@ impl Moments {
     /// Starts an observation at `now`: decays what was gathered.
     pub fn begin(&mut self, now: f64) {
         let dt = (now - self.at).max(0.0);
-        let f = if self.at > 0.0 { STEP_DECAY * 0.5f64.powf(dt / HALF_LIFE_MS) } else { 1.0 };
+        let f = if self.at > 0.0 { STEP_DECAY * half_life_factor(dt / HALF_LIFE_MS) } else { 1.0 };
         self.acc.iter_mut().for_each(|a| *a *= f);
         self.at = now;
     }
@@ -194,6 +201,32 @@ impl Moments {
         let changed = best != self.moment;
         self.moment = best;
         changed
+    }
+}
+
+/// `0.5^x` for `x >= 0`, to within an ulp or two, without libm's `pow` (its tables and code cost
+/// the wasm ~3 KB): `2^-n` for the whole part from the exponent bits, and the Taylor series of
+/// `e^(-f ln 2)` for the rest (`|f| <= 0.5`; its 18th term is below 1e-21).
+fn half_life_factor(x: f64) -> f64 {
+    if !(x >= 0.0) {
+        return 1.0;
+    }
+    if x >= 1074.0 {
+        return 0.0;
+    }
+    // x = n + f with |f| <= 0.5; e^(-f ln 2) by Horner's rule.
+    let n = (x + 0.5) as u32;
+    let y = (x - f64::from(n)) * std::f64::consts::LN_2;
+    let mut sum = 1.0;
+    for k in (1..=18).rev() {
+        sum = 1.0 - y * sum / f64::from(k);
+    }
+    // 2^-n, in two steps so that subnormal results stay right.
+    let half = |m: u32| f64::from_bits(u64::from(1023 - m) << 52);
+    if n <= 1022 {
+        sum * half(n)
+    } else {
+        sum * half(1022) * half(n - 1022)
     }
 }
 
@@ -237,6 +270,19 @@ mod tests {
         assert_eq!(m.matches("mua iphone 15")[0].weight, SEARCH_WEIGHT);
         assert_eq!(m.matches("mùa đông").len(), 0);
         assert_eq!(m.matches("mua ngay")[0].weight, SEARCH_WEIGHT);
+    }
+
+    #[test]
+    fn half_life_factor_is_powf() {
+        for i in 0..200_000 {
+            let x = f64::from(i) * 0.000_731_9;
+            let (a, b) = (half_life_factor(x), 0.5f64.powf(x));
+            assert!((a - b).abs() <= b * 4e-16, "{x}: {a} {b}");
+        }
+        assert_eq!(half_life_factor(0.0), 1.0);
+        assert_eq!(half_life_factor(1.0), 0.5);
+        assert_eq!(half_life_factor(3.0), 0.125);
+        assert_eq!(half_life_factor(1e9), 0.0);
     }
 
     #[test]

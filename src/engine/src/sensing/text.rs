@@ -6,6 +6,8 @@
 //! A query word typed with diacritics must match exactly (`sữa` is milk, `sửa` is repair); one typed
 //! without any (`gia`) matches every word that folds to it (`giá`).
 
+use crate::unicode::{is_alnum, lower_char};
+
 /// Precomposed Vietnamese vowels: each group is the six tones (none, grave, acute, hook above,
 /// tilde, dot below) of one vowel.
 const VOWELS: [&str; 12] = [
@@ -54,7 +56,14 @@ pub fn words(text: &str) -> Vec<Word> {
     // Pending combining marks after a base letter, re-ordered modifier first.
     let mut marks: Vec<char> = Vec::new();
     let flush_marks = |canon: &mut String, marks: &mut Vec<char>| {
-        marks.sort_by_key(|&m| !is_modifier(m));
+        // Modifiers first, otherwise in the order typed (a stable insertion sort of a few marks).
+        for k in 1..marks.len() {
+            let mut j = k;
+            while j > 0 && is_modifier(marks[j]) && !is_modifier(marks[j - 1]) {
+                marks.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         canon.extend(marks.drain(..));
     };
     for ch in text.chars() {
@@ -65,29 +74,28 @@ pub fn words(text: &str) -> Vec<Word> {
             continue;
         }
         flush_marks(&mut canon, &mut marks);
-        if !ch.is_alphanumeric() {
+        if !is_alnum(ch) {
             if !canon.is_empty() {
                 out.push(Word { canon: std::mem::take(&mut canon), fold: std::mem::take(&mut fold) });
             }
             continue;
         }
-        for c in ch.to_lowercase() {
-            if c == 'đ' {
-                canon.push(c);
-                fold.push('d');
-            } else if let Some((g, t)) = vowel(c) {
-                let base = BASE[g] as char;
-                canon.push(base);
-                fold.push(base);
-                for m in [MODIFIER[g], TONE[t]] {
-                    if m != '\0' {
-                        canon.push(m);
-                    }
+        let c = lower_char(ch);
+        if c == 'đ' {
+            canon.push(c);
+            fold.push('d');
+        } else if let Some((g, t)) = vowel(c) {
+            let base = BASE[g] as char;
+            canon.push(base);
+            fold.push(base);
+            for m in [MODIFIER[g], TONE[t]] {
+                if m != '\0' {
+                    canon.push(m);
                 }
-            } else {
-                canon.push(c);
-                fold.push(c);
             }
+        } else {
+            canon.push(c);
+            fold.push(c);
         }
     }
     flush_marks(&mut canon, &mut marks);
