@@ -25,6 +25,7 @@ use crate::condition::Condition;
 use crate::json::Value;
 use crate::problem::{index, join, Problem, Severity};
 use crate::settings::{Abandonment, ExitIntent, Lexicon, Selectors, Settings};
+use crate::small::{self, cat, contains};
 
 /// How often a rule may fire for one shopper.
 #[derive(Clone, Debug, PartialEq)]
@@ -117,7 +118,7 @@ impl Bundle {
     pub fn load(text: &str, now_ms: Option<f64>) -> Loaded {
         match Value::parse(text) {
             Ok(v) => Bundle::from_value(&v, now_ms),
-            Err(e) => Err(vec![Problem::error("", ["not valid JSON: ", &e.to_string()].concat())]),
+            Err(e) => Err(vec![Problem::error("", cat(&["not valid JSON: ", &e.to_string()]))]),
         }
     }
 
@@ -158,7 +159,7 @@ fn get<'v>(m: &'v Obj, key: &str) -> Option<&'v Value> {
 }
 
 fn q(s: &str) -> String {
-    ["\"", s, "\""].concat()
+    cat(&["\"", s, "\""])
 }
 
 fn num_text(n: f64) -> String {
@@ -200,7 +201,7 @@ fn edits(a: &[char], b: &[char]) -> usize {
 }
 
 fn mean(hint: Option<&str>) -> String {
-    hint.map_or(String::new(), |h| [" (did you mean \"", h, "\"?)"].concat())
+    hint.map_or(String::new(), |h| cat(&[" (did you mean \"", h, "\"?)"]))
 }
 
 /// Why `s` is not a usable CSS selector, if it is not (a syntax check, not a full parser).
@@ -377,7 +378,7 @@ impl Ck {
     }
 
     fn ty(&mut self, path: &str, want: &str, v: &Value) {
-        self.err(path, ["must be ", want, ", not ", v.type_name()].concat());
+        self.err(path, cat(&["must be ", want, ", not ", v.type_name()]));
     }
 
     /// The members of the object `v`, with every key not in `known` flagged.
@@ -390,10 +391,10 @@ impl Ck {
             if !known.contains(&k.as_str()) {
                 let tail = match closest(k, known) {
                     Some(h) => mean(Some(h)),
-                    None => ["; known keys: ", &known.join(", ")].concat(),
+                    None => cat(&["; known keys: ", &small::join(&known, ", ")]),
                 };
                 let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { " is not an " } else { " is not a " };
-                self.err(&join(path, k), [&q(k), article, what, " key", &tail].concat());
+                self.err(&join(path, k), cat(&[&q(k), article, what, " key", &tail]));
             }
         }
         Some(m)
@@ -411,7 +412,7 @@ impl Ck {
     fn string(&mut self, v: &Value, path: &str) -> String {
         match v {
             Value::Str(s) => {
-                if s.contains("{{") && !s.contains("}}") {
+                if contains(s, "{{") && !contains(s, "}}") {
                     self.warn(path, "has \"{{\" with no \"}}\": the placeholder will show as typed".into());
                 }
                 s.clone()
@@ -454,11 +455,11 @@ impl Ck {
         if (int && n.fract() != 0.0) || n < lo || n > hi {
             let what = if int { "a whole number" } else { "a number" };
             let range = if hi == f64::MAX {
-                ["at least ", &num_text(lo)].concat()
+                cat(&["at least ", &num_text(lo)])
             } else {
-                ["from ", &num_text(lo), " to ", &num_text(hi)].concat()
+                cat(&["from ", &num_text(lo), " to ", &num_text(hi)])
             };
-            self.err(path, ["must be ", what, " ", &range, ", not ", &num_text(n)].concat());
+            self.err(path, cat(&["must be ", what, " ", &range, ", not ", &num_text(n)]));
             return lo;
         }
         n
@@ -477,13 +478,13 @@ impl Ck {
     /// One of `options`; its index.
     fn one_of(&mut self, v: &Value, path: &str, options: &[&str]) -> usize {
         let Value::Str(s) = v else {
-            self.ty(path, &["one of ", &options.join(", ")].concat(), v);
+            self.ty(path, &cat(&["one of ", &small::join(&options, ", ")]), v);
             return 0;
         };
         match options.iter().position(|o| o == s) {
             Some(i) => i,
             None => {
-                self.err(path, [&q(s), " is not one of ", &options.join(", "), &mean(closest(s, options))].concat());
+                self.err(path, cat(&[&q(s), " is not one of ", &small::join(&options, ", "), &mean(closest(s, options))]));
                 0
             }
         }
@@ -492,7 +493,7 @@ impl Ck {
     fn selector(&mut self, v: &Value, path: &str) -> String {
         let s = self.string(v, path);
         if let (Some(why), Value::Str(_)) = (selector_problem(&s), v) {
-            self.err(path, [&q(&s), " is not a valid CSS selector: it ", why].concat());
+            self.err(path, cat(&[&q(&s), " is not a valid CSS selector: it ", why]));
         }
         s
     }
@@ -507,7 +508,7 @@ impl Ck {
     fn url(&mut self, v: &Value, path: &str) -> String {
         let s = self.string(v, path);
         if !safe_url(&s) {
-            self.err(path, [&q(&s), " is not allowed: javascript:, data: and vbscript: URLs are refused"].concat());
+            self.err(path, cat(&[&q(&s), " is not allowed: javascript:, data: and vbscript: URLs are refused"]));
         }
         s
     }
@@ -529,12 +530,12 @@ impl Ck {
             Some(Value::Num(n)) if *n == VERSION => {}
             Some(Value::Num(n)) => {
                 // A different version means a different language: its other problems would be noise.
-                let msg = ["version ", &num_text(*n), " is not supported: this engine reads version 1"].concat();
+                let msg = cat(&["version ", &num_text(*n), " is not supported: this engine reads version 1"]);
                 self.p.clear();
                 self.err("version", msg);
                 return b;
             }
-            Some(other) => self.err("version", ["must be the number 1, not ", &other.to_json()].concat()),
+            Some(other) => self.err("version", cat(&["must be the number 1, not ", &other.to_json()])),
         }
         match get(m, "id") {
             Some(_) => b.id = self.name(m, "id", ""),
@@ -578,7 +579,7 @@ impl Ck {
                         let id = r.get("id").and_then(Value::as_str).unwrap_or_default();
                         match ids.iter().find(|(o, _)| *o == id) {
                             Some((_, j)) if !id.is_empty() => {
-                                self.err(&join(&path, "id"), [&q(id), " is already the id of ", &index("rules", *j)].concat());
+                                self.err(&join(&path, "id"), cat(&[&q(id), " is already the id of ", &index("rules", *j)]));
                             }
                             _ => ids.push((id, i)),
                         }
@@ -591,8 +592,8 @@ impl Ck {
         let names: Vec<&str> = b.segments.iter().map(|(n, _)| n.as_str()).collect();
         for (path, name) in &seg_refs {
             if !names.contains(&name.as_str()) {
-                let known = if names.is_empty() { "the bundle defines no segments".to_string() } else { ["segments are: ", &names.join(", ")].concat() };
-                self.err(path, ["there is no segment named ", &q(name), &mean(closest(name, &names)), "; ", &known].concat());
+                let known = if names.is_empty() { "the bundle defines no segments".to_string() } else { cat(&["segments are: ", &small::join(&names, ", ")]) };
+                self.err(path, cat(&["there is no segment named ", &q(name), &mean(closest(name, &names)), "; ", &known]));
             }
         }
         for n in &names {
@@ -632,14 +633,14 @@ impl Ck {
                             if let Some(f) = field {
                                 if !fields.contains(&f) {
                                     if let Some(h) = closest(f, fields) {
-                                        self.warn(&at, [&q(k), " is not a context field (did you mean \"", root, ".", h, "\"?)"].concat());
+                                        self.warn(&at, cat(&[&q(k), " is not a context field (did you mean \"", root, ".", h, "\"?)"]));
                                     }
                                 }
                             }
                         }
                         None => {
                             let hint = mean(closest(root, &roots));
-                            self.warn(&at, [&q(k), " is not a context field", &hint, "; site attributes are read as custom.<name>"].concat());
+                            self.warn(&at, cat(&[&q(k), " is not a context field", &hint, "; site attributes are read as custom.<name>"]));
                         }
                     }
                 }
@@ -742,7 +743,7 @@ impl Ck {
         let schedule = get(m, "schedule").map(|s| self.schedule(s, &join(path, "schedule")));
         let holdout = match get(m, "holdout") {
             Some(Value::Num(h)) if *h > 1.0 && *h < 100.0 => {
-                let msg = ["must be a share from 0 to 1 (", &num_text(*h), "% is ", &num_text(*h / 100.0), ")"].concat();
+                let msg = cat(&["must be a share from 0 to 1 (", &num_text(*h), "% is ", &num_text(*h / 100.0), ")"]);
                 self.err(&join(path, "holdout"), msg);
                 0.0
             }
@@ -781,8 +782,8 @@ impl Ck {
                 continue;
             }
             match closest(n, SIGNALS) {
-                Some(h) => self.err(p, [&q(n), " is not a signal (did you mean \"", h, "\"?)"].concat()),
-                None => self.warn(p, [&q(n), " is not a built-in signal: the rule fires only when the page calls track(", &q(n), ")"].concat()),
+                Some(h) => self.err(p, cat(&[&q(n), " is not a signal (did you mean \"", h, "\"?)"])),
+                None => self.warn(p, cat(&[&q(n), " is not a built-in signal: the rule fires only when the page calls track(", &q(n), ")"])),
             }
         }
         names.into_iter().map(|(_, n)| n).collect()
@@ -802,7 +803,7 @@ impl Ck {
                     Some(n) => CapWindow::Days(n),
                     None => {
                         let hint = mean(closest(s, &["session", "day", "week", "lifetime"]));
-                        self.err(&pp, [&q(s), " is not one of session, day, week, lifetime or a number of days like \"3d\"", &hint].concat());
+                        self.err(&pp, cat(&[&q(s), " is not one of session, day, week, lifetime or a number of days like \"3d\"", &hint]));
                         CapWindow::Session
                     }
                 },
@@ -824,7 +825,7 @@ impl Ck {
             let t = ck.string(get(m, key)?, &p);
             let ms = parse_local(&t);
             if ms.is_none() && matches!(get(m, key), Some(Value::Str(_))) {
-                ck.err(&p, [&q(&t), " is not a date like \"2026-03-01\" or \"2026-03-01T09:00\" (local time)"].concat());
+                ck.err(&p, cat(&[&q(&t), " is not a date like \"2026-03-01\" or \"2026-03-01T09:00\" (local time)"]));
             }
             ms
         };
@@ -838,7 +839,7 @@ impl Ck {
         if let (Some(u), Some(now)) = (s.until_local_ms, self.now) {
             // Local time is at most 14 hours ahead of UTC.
             if u + 14.0 * 3_600_000.0 <= now {
-                self.warn(&join(path, "until"), ["the schedule ended on ", &format_local(u), ": the rule will never fire"].concat());
+                self.warn(&join(path, "until"), cat(&["the schedule ended on ", &format_local(u), ": the rule will never fire"]));
             }
         }
         if let Some(h) = get(m, "hours") {
@@ -865,7 +866,7 @@ impl Ck {
                                 let l = n.to_ascii_lowercase();
                                 match WEEKDAYS.iter().position(|w| l.len() >= 3 && w.starts_with(&l)) {
                                     Some(x) => days.push(x as u32),
-                                    None => self.err(&dp, [&q(n), " is not a weekday (0 = Sunday .. 6 = Saturday, or names like \"mon\")"].concat()),
+                                    None => self.err(&dp, cat(&[&q(n), " is not a weekday (0 = Sunday .. 6 = Saturday, or names like \"mon\")"])),
                                 }
                             }
                             _ => self.ty(&dp, "a weekday number 0..6 or a name", d),
@@ -892,9 +893,9 @@ impl Ck {
         let [(kind, body)] = m else {
             let found: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
             let msg = if m.is_empty() {
-                ["is empty: an action is one of ", &ACTIONS.join(", ")].concat()
+                cat(&["is empty: an action is one of ", &small::join(&ACTIONS, ", ")])
             } else {
-                ["has ", &found.join(", "), ": an action has exactly one key (put each in its own {...})"].concat()
+                cat(&["has ", &small::join(&found, ", "), ": an action has exactly one key (put each in its own {...})"])
             };
             self.err(path, msg);
             return None;
@@ -939,9 +940,9 @@ impl Ck {
                 let lower = name.to_ascii_lowercase();
                 let np = join(&p, "name");
                 if lower.starts_with("on") || lower == "srcdoc" {
-                    self.err(&np, [&q(&name), " is not allowed: no event handlers (on...) or srcdoc"].concat());
+                    self.err(&np, cat(&[&q(&name), " is not allowed: no event handlers (on...) or srcdoc"]));
                 } else if !name.is_empty() && !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')) {
-                    self.err(&np, [&q(&name), " is not an attribute name"].concat());
+                    self.err(&np, cat(&[&q(&name), " is not an attribute name"]));
                 }
                 let value = match self.req(m, "value", &p) {
                     Some(x) if matches!(lower.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href" | "poster" | "srcset") => self.url(x, &join(&p, "value")),
@@ -1056,7 +1057,7 @@ impl Ck {
             nodes.push(FlowNode { id: id.clone(), text, buttons });
         }
         if !start.is_empty() && !ids.contains(&start.as_str()) {
-            self.err(&join(path, "start"), [&q(&start), " names no node; nodes are: ", &ids.join(", ")].concat());
+            self.err(&join(path, "start"), cat(&[&q(&start), " names no node; nodes are: ", &small::join(&ids, ", ")]));
         }
         // Nodes that no path from `start` reaches.
         let mut seen = vec![start.as_str()];
@@ -1091,7 +1092,7 @@ impl Ck {
             "next" => {
                 let n = self.string(t, &p);
                 if matches!(t, Value::Str(_)) && !ids.contains(&n.as_str()) {
-                    self.err(&p, [&q(&n), " names no node", &mean(closest(&n, ids)), "; nodes are: ", &ids.join(", ")].concat());
+                    self.err(&p, cat(&[&q(&n), " names no node", &mean(closest(&n, ids)), "; nodes are: ", &small::join(&ids, ", ")]));
                 }
                 ButtonTarget::Next(n)
             }

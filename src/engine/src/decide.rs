@@ -396,7 +396,12 @@ impl Decider {
                 Why::Unseen => match &r.on {
                     Some(on) => {
                         reason.push_str("waiting for signal ");
-                        reason.push_str(&on.join(" or "));
+                        for (k, name) in on.iter().enumerate() {
+                            if k > 0 {
+                                reason.push_str(" or ");
+                            }
+                            reason.push_str(name);
+                        }
                     }
                     None => reason.push_str("not evaluated yet"),
                 },

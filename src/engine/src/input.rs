@@ -23,12 +23,13 @@ impl Time {
     }
     /// Local hour of day, 0..=23.
     pub fn hour(&self) -> u32 {
-        ((self.local_ms() / 3_600_000.0).floor().rem_euclid(24.0)) as u32
+        // Whole hours as an integer: f64's rem_euclid would bring libm's fmod into the wasm.
+        ((self.local_ms() / 3_600_000.0).floor() as i64).rem_euclid(24) as u32
     }
     /// Local weekday, 0 = Sunday ..= 6 = Saturday (as `Date.getDay()`).
     pub fn weekday(&self) -> u32 {
         // 1970-01-01 was a Thursday (4).
-        (((self.local_ms() / 86_400_000.0).floor() + 4.0).rem_euclid(7.0)) as u32
+        ((self.local_ms() / 86_400_000.0).floor() as i64 + 4).rem_euclid(7) as u32
     }
     /// Local days since the epoch (for "per day" caps and dates).
     pub fn local_day(&self) -> i64 {

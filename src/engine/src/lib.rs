@@ -26,6 +26,7 @@ pub mod problem;
 pub mod sanitize;
 pub mod sensing;
 pub mod settings;
+pub mod small;
 pub mod template;
 pub mod unicode;
 

@@ -19,19 +19,24 @@
 //!
 //! Never panics; runs in time linear in the input (times a bounded nesting depth).
 
-/// Elements kept (sorted).
-#[rustfmt::skip]
-pub const ALLOWED: &[&str] = &[
-    "a", "abbr", "article", "aside", "b", "blockquote", "br", "button", "caption", "code", "dd", "del", "div",
-    "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
-    "i", "img", "ins", "kbd", "li", "mark", "nav", "ol", "p", "picture", "pre", "q", "s", "section", "small",
-    "source", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"
-];
+use crate::small::{contains, find, split};
+
+// The lists are space-separated strings, not slices of `&str`: each slice entry costs the wasm a
+// pointer and a length that compress poorly.
+
+/// Elements kept (sorted, space-separated).
+pub const ALLOWED: &str = "a abbr article aside b blockquote br button caption code dd del div dl dt em \
+    figcaption figure footer h1 h2 h3 h4 h5 h6 header hr i img ins kbd li mark nav ol p picture pre q s \
+    section small source span strong sub sup table tbody td tfoot th thead tr u ul";
 /// Raw-text elements: their content is never markup, so it ends only at the matching end tag.
-const RAW: &[&str] =
-    &["script", "style", "iframe", "textarea", "title", "xmp", "noembed", "noframes", "noscript", "plaintext"];
+const RAW: &str = "script style iframe textarea title xmp noembed noframes noscript plaintext";
 /// Dropped with everything inside (nesting of the same element counted).
-const DROP: &[&str] = &["object", "form", "template", "svg", "math", "frameset", "applet"];
+const DROP: &str = "object form template svg math frameset applet";
+
+/// The word of the space-separated `list` equal to `name`.
+fn listed(list: &'static str, name: &str) -> Option<&'static str> {
+    list.split(' ').find(|w| *w == name)
+}
 /// Deepest nesting of kept elements; deeper tags are dropped (their text kept).
 const MAX_DEPTH: usize = 256;
 
@@ -144,7 +149,7 @@ pub fn sanitize_html(html: &str) -> String {
             let Some((t, next)) = tag(html, i + 1) else { break };
             i = next;
             let name = t.name.as_str();
-            if let Some(raw) = RAW.iter().find(|&&r| r == name) {
+            if let Some(raw) = listed(RAW, name) {
                 // Skip the raw text and its end tag (or everything, if it never ends).
                 i = match raw_end(b, i, raw).filter(|_| name != "plaintext") {
                     Some(e) => tag(html, e + 2).map_or(b.len(), |(_, n)| n),
@@ -152,11 +157,11 @@ pub fn sanitize_html(html: &str) -> String {
                 };
             } else if let Some((d, depth)) = &mut skip {
                 *depth += usize::from(*d == name && !t.self_closing);
-            } else if DROP.contains(&name) {
+            } else if listed(DROP, name).is_some() {
                 if !t.self_closing {
                     skip = Some((t.name, 1));
                 }
-            } else if let Some(&el) = ALLOWED.iter().find(|&&a| a == name) {
+            } else if let Some(el) = listed(ALLOWED, name) {
                 if open.len() < MAX_DEPTH {
                     start_tag(el, &t.attrs, &mut out);
                     if !matches!(el, "br" | "hr" | "img" | "source") {
@@ -449,16 +454,16 @@ pub(crate) fn is_safe_srcset(s: &str) -> bool {
 pub fn is_safe_style(css: &str) -> bool {
     let Some(d) = squash(css) else { return false };
     let (mut k, mut r) = (String::new(), d.as_str());
-    while let Some(p) = r.find("/*") {
+    while let Some(p) = find(r, "/*") {
         k.push_str(&r[..p]);
-        r = r[p + 2..].find("*/").map_or("", |e| &r[p + e + 4..]);
+        r = find(&r[p + 2..], "*/").map_or("", |e| &r[p + e + 4..]);
     }
     k.push_str(r);
     let bad = ["\\", "<", "expression", "javascript", "vbscript", "binding", "behavior", "@import"];
-    if bad.iter().any(|w| k.contains(w) || d.contains(w)) {
+    if bad.iter().any(|w| contains(&k, w) || contains(&d, w)) {
         return false;
     }
-    k.split("url(").skip(1).all(|u| {
+    split(&k, "url(").into_iter().skip(1).all(|u| {
         let u = &u[..u.find(')').unwrap_or(u.len())];
         safe_image_url(u.trim_matches(['"', '\''])).is_some()
     })

@@ -21,6 +21,7 @@
 
 use crate::action::{Action, ButtonTarget, Cta, Flow, FlowButton, FlowNode, Prompt};
 use crate::json::{write_num, Value};
+use crate::small::{contains, find, rfind};
 pub use crate::sanitize::safe_url;
 use crate::sanitize::{escape_into, is_safe_srcset, is_safe_style, safe_image_url, sanitize_html};
 
@@ -89,8 +90,8 @@ fn link(template: &str, ctx: &Value) -> String {
 fn render(t: &str, ctx: &Value, mode: Mode) -> String {
     let mut out = String::with_capacity(t.len());
     let mut rest = t;
-    while let Some(close) = rest.find("}}") {
-        let Some(open) = rest[..close].rfind("{{") else {
+    while let Some(close) = find(rest, "}}") {
+        let Some(open) = rfind(&rest[..close], "{{") else {
             out.push_str(&rest[..close + 2]);
             rest = &rest[close + 2..];
             continue;
@@ -174,7 +175,7 @@ fn render_attr(name: &str, value: &str, ctx: &Value) -> Option<String> {
 /// Renders emitted event properties: every string inside is a text template.
 fn render_props(v: &Value, ctx: &Value) -> Value {
     match v {
-        Value::Str(s) if s.contains("{{") => Value::Str(render_text(s, ctx)),
+        Value::Str(s) if contains(s, "{{") => Value::Str(render_text(s, ctx)),
         Value::Arr(a) => Value::Arr(a.iter().map(|x| render_props(x, ctx)).collect()),
         Value::Obj(m) => Value::Obj(m.iter().map(|(k, x)| (k.clone(), render_props(x, ctx))).collect()),
         other => other.clone(),

@@ -123,7 +123,8 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     let hide = prehide_selectors(engine.bundle());
     applier.set_prehide(crate::dom::prehide(&hide));
     if consent {
-        store.write_prehide(&hide.join(","));
+        let list: Vec<&str> = hide.iter().map(String::as_str).collect();
+        store.write_prehide(&moments_engine::small::join(&list, ","));
     }
     let rt = Runtime {
         engine,

@@ -1,6 +1,7 @@
 //! Where the shopper came from (`channel`) and what kind of page this is (`page.type`).
 
 use super::text::host_is;
+use crate::small::contains;
 
 /// Query parameters that carry a search (CONTRACT §5).
 pub const SEARCH_PARAMS: [&str; 5] = ["q", "s", "search", "query", "keyword"];
@@ -22,7 +23,7 @@ fn label_in(host: &str, names: &[&str]) -> bool {
 /// The channel a host (a referrer's, or a `utm_source` name) stands for, if it is a known one.
 fn host_channel(host: &str) -> Option<&'static str> {
     let first = host.split('.').next().unwrap_or("");
-    if matches!(first, "mail" | "webmail" | "outlook") || host.contains("newsletter") || host == "email" {
+    if matches!(first, "mail" | "webmail" | "outlook") || contains(host, "newsletter") || host == "email" {
         Some("email")
     } else if label_in(host, &SOCIAL) || host_is(host, "t.co") || host_is(host, "x.com") {
         Some("social")
@@ -38,7 +39,7 @@ fn host_channel(host: &str) -> Option<&'static str> {
 /// the page's host.
 pub fn classify(source: &str, medium: &str, paid_click: bool, fbclid: bool, referrer_host: &str, host: &str) -> &'static str {
     let m = medium;
-    if m.contains("email") || m.contains("e-mail") || m.contains("newsletter") {
+    if contains(m, "email") || contains(m, "e-mail") || contains(m, "newsletter") {
         return "email";
     }
     if paid_click
@@ -47,7 +48,7 @@ pub fn classify(source: &str, medium: &str, paid_click: bool, fbclid: bool, refe
     {
         return "paid";
     }
-    if m.contains("social") || m == "sm" {
+    if contains(m, "social") || m == "sm" {
         return "social";
     }
     if m == "organic" {
@@ -99,7 +100,7 @@ pub fn guess_page_type(path: &str, has_search: bool) -> &'static str {
             pats.split(' ').any(|p| match p.as_bytes().first() {
                 Some(b'^') => s.starts_with(&p[1..]),
                 Some(b'=') => s.split('.').next() == Some(&p[1..]),
-                _ => s.contains(p),
+                _ => contains(s, p),
             })
         });
         if hit {

@@ -947,7 +947,7 @@ fn obj(members: Vec<(&str, Value)>) -> Value {
 }
 
 fn cat(parts: &[&str]) -> String {
-    parts.concat()
+    crate::small::cat(parts)
 }
 
 fn round2(x: f64) -> f64 {

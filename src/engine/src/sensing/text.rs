@@ -117,7 +117,7 @@ fn vowel(c: char) -> Option<(usize, usize)> {
 pub fn split_url(url: &str) -> (String, &str, &str) {
     let url = url.trim();
     let url = url.split('#').next().unwrap_or("");
-    let (rest, host) = match url.find("//") {
+    let (rest, host) = match crate::small::find(url, "//") {
         Some(i) if url[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b == b':' || b == b'+' || b == b'.' || b == b'-') => {
             let after = &url[i + 2..];
             let end = after.find(['/', '?']).unwrap_or(after.len());

@@ -1,0 +1,90 @@
+//! Small, non-generic stand-ins for standard-library text helpers whose general versions cost the
+//! browser build more than they are worth here: substring search (the standard library's is the
+//! Two-Way algorithm, ~3 KB of wasm), and concatenation and joining (one generic copy each per
+//! element type). The texts searched are short (templates, URLs, styles, referrers), so a plain
+//! scan is as fast in practice.
+
+/// The byte index of the first `needle` in `hay`.
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    find_from(hay.as_bytes(), needle.as_bytes(), false)
+}
+
+/// The byte index of the last `needle` in `hay`.
+pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
+    find_from(hay.as_bytes(), needle.as_bytes(), true)
+}
+
+/// Whether `hay` contains `needle`.
+pub fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+fn find_from(h: &[u8], n: &[u8], last: bool) -> Option<usize> {
+    let end = h.len().checked_sub(n.len())?;
+    let mut i = if last { end } else { 0 };
+    loop {
+        if h.get(i..i + n.len()) == Some(n) {
+            return Some(i);
+        }
+        if last {
+            i = i.checked_sub(1)?;
+        } else if i == end {
+            return None;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The pieces of `s` between occurrences of `sep` (as `str::split` with a string separator).
+pub fn split<'a>(s: &'a str, sep: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = find(rest, sep).filter(|_| !sep.is_empty()) {
+        out.push(&rest[..i]);
+        rest = &rest[i + sep.len()..];
+    }
+    out.push(rest);
+    out
+}
+
+/// The parts, one after the other.
+pub fn cat(parts: &[&str]) -> String {
+    join(parts, "")
+}
+
+/// The parts with `sep` between them.
+pub fn join(parts: &[&str], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_std() {
+        let cases = ["", "a", "ab", "{{", "}}", "a{{b}}c{{d}}", "url(x)url(y)", "ấ{{ấ", "......", "aaa"];
+        let needles = ["", "a", "{{", "}}", "url(", "...", "ấ", "aa", "xyz"];
+        for h in cases {
+            for n in needles {
+                assert_eq!(find(h, n), h.find(n), "{h:?} {n:?}");
+                assert_eq!(rfind(h, n), h.rfind(n), "{h:?} {n:?}");
+                assert_eq!(contains(h, n), h.contains(n));
+                if !n.is_empty() {
+                    assert_eq!(split(h, n), h.split(n).collect::<Vec<_>>(), "{h:?} {n:?}");
+                }
+            }
+        }
+        assert_eq!(cat(&["a", "", "bc"]), "abc");
+        assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");
+        assert_eq!(join(&[], ", "), "");
+    }
+}
