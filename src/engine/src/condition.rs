@@ -993,7 +993,7 @@ impl Cx<'_> {
 
 /// Concatenates (a smaller alternative to `format!` for messages).
 fn cat(parts: &[&str]) -> String {
-    parts.concat()
+    crate::small::cat(parts)
 }
 
 fn lit(v: &Value, ci: bool) -> Lit {
@@ -1249,7 +1249,7 @@ struct Lower<'a>(&'a mut dyn Write);
 
 impl Write for Lower<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        s.chars().flat_map(char::to_lowercase).try_for_each(|c| self.0.write_char(c))
+        s.chars().try_for_each(|c| self.0.write_char(crate::unicode::lower_char(c)))
     }
 }
 
