@@ -35,12 +35,14 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = if self.severity == Severity::Warning { "warning: " } else { "" };
-        if self.path.is_empty() {
-            write!(f, "{sev}{}", self.message)
-        } else {
-            write!(f, "{sev}{}: {}", self.path, self.message)
+        if self.severity == Severity::Warning {
+            f.write_str("warning: ")?;
         }
+        if !self.path.is_empty() {
+            f.write_str(&self.path)?;
+            f.write_str(": ")?;
+        }
+        f.write_str(&self.message)
     }
 }
 
@@ -49,11 +51,14 @@ pub fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_string()
     } else {
-        format!("{parent}.{key}")
+        crate::small::cat(&[parent, ".", key])
     }
 }
 
 /// Appends an index: `index("rules", 2)` is `rules[2]`.
 pub fn index(parent: &str, i: usize) -> String {
-    format!("{parent}[{i}]")
+    let mut s = crate::small::cat(&[parent, "["]);
+    crate::json::write_num(i as f64, &mut s);
+    s.push(']');
+    s
 }

@@ -271,7 +271,7 @@ fn start_tag(el: &str, attrs: &[(String, &str)], out: &mut String) {
         let mut r = rel.unwrap_or_default();
         for t in ["noopener", "noreferrer"] {
             if new_window && !r.split_ascii_whitespace().any(|x| x.eq_ignore_ascii_case(t)) {
-                r = if r.trim().is_empty() { t.to_string() } else { format!("{} {t}", r.trim_end()) };
+                r = if r.trim().is_empty() { t.to_string() } else { crate::small::cat(&[r.trim_end(), " ", t]) };
             }
         }
         push_attr(out, "rel", &escape_html_min(&r));

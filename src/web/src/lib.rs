@@ -11,6 +11,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod dom;
+#[cfg(all(feature = "small-alloc", target_arch = "wasm32", not(target_feature = "atomics")))]
+pub mod heap;
 pub mod listen;
 pub mod numbers;
 pub mod prompt;
@@ -25,6 +27,10 @@ use moments_engine::{ga4, Problem, Severity, Value};
 use runtime::{push, Job, Options, Shared};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+
+#[cfg(all(feature = "small-alloc", target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static HEAP: heap::Small = heap::Small::new();
 
 /// A running SDK on this page. Dropping it (or `destroy()`) removes every listener, timer and change.
 #[wasm_bindgen]

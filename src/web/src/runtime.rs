@@ -223,7 +223,7 @@ impl Runtime {
             ),
             Effect::Suppressed { rule, by, over } => {
                 if self.debug {
-                    self.log("suppressed", &format!("{rule} lost to {by} over {over}"));
+                    self.log("suppressed", &moments_engine::small::cat(&[&rule, " lost to ", &by, " over ", &over]));
                 }
             }
             Effect::Apply { rule, actions } => self.applier.apply(&rule, &actions),
@@ -288,13 +288,13 @@ impl Runtime {
     /// Reports a problem as an `error` event (and in the console when debugging).
     pub(crate) fn warn(&self, path: &str, message: &str) {
         if self.debug {
-            self.log("warning", &format!("{path}: {message}"));
+            self.log("warning", &moments_engine::small::cat(&[path, ": ", message]));
         }
         self.emit("error", obj(&[("path", path.into()), ("message", message.into()), ("severity", "warning".into())]));
     }
 
     fn log(&self, what: &str, msg: &str) {
-        web_sys::console::log_2(&JsValue::from_str(&format!("[moments] {what}")), &JsValue::from_str(msg));
+        web_sys::console::log_2(&JsValue::from_str(&moments_engine::small::cat(&["[moments] ", what])), &JsValue::from_str(msg));
     }
 
     /// Grants or withdraws consent. Granting stores the profile; withdrawing erases it.
