@@ -125,6 +125,16 @@ enum Undo {
     Display(Option<&'static str>, Option<String>),
 }
 
+/// The undo record of a change made over an earlier change of the same part: back to what was
+/// there before the earlier one. `None` where the two cannot be folded into one.
+fn merge(older: &Undo, newer: &Undo) -> Option<Undo> {
+    match (older, newer) {
+        (Undo::Content(orig, _), Undo::Content(_, ours)) => Some(Undo::Content(orig.clone(), ours.clone())),
+        (Undo::Attr(w, orig, _), Undo::Attr(v, _, ours)) if w == v => Some(Undo::Attr(w, orig.clone(), ours.clone())),
+        _ => None,
+    }
+}
+
 /// One change on one element.
 struct Mark {
     live: u32,
@@ -315,8 +325,12 @@ impl Inner {
     fn scan(&mut self, only: Option<u32>, ev: &mut Vec<UiEvent>) {
         let Some(d) = doc() else { return };
         let Inner { live, marks, .. } = self;
-        // Elements the page threw away take their change with them.
+        // Elements the page threw away take their change with them (checked when the page's DOM
+        // changed, not on every action: each check is a call into the browser).
         marks.retain(|m| {
+            if only.is_some() {
+                return true;
+            }
             let keep = m.el.is_connected();
             if !keep {
                 if let Undo::Inserted(nodes) = &m.undo {
@@ -325,6 +339,7 @@ impl Inner {
             }
             keep
         });
+        let mut pruned = false;
         for l in live.iter().filter(|l| l.on && only.unwrap_or(l.id) == l.id) {
             let Some(found) = l.act.selector().and_then(|s| d.query_selector_all(s).ok()) else { continue };
             let (mut new, mut has) = (0, 0);
@@ -346,13 +361,25 @@ impl Inner {
                             }
                         }
                     }
-                } else if let Some(u) = apply_one(&el, &l.act) {
+                } else if let Some(mut u) = apply_one(&el, &l.act) {
                     let p = part(&l.act);
-                    for m in marks.iter_mut().filter(|m| m.active && m.el == el) {
-                        let older = live.iter().find(|o| o.id == m.live).map(|o| part(&o.act));
-                        if older.is_some_and(|o| o == p || (p == (0, "") && o.0 == 0)) {
+                    let mut k = 0;
+                    while k < marks.len() {
+                        let m = &mut marks[k];
+                        let older = if m.active && m.el == el { live.iter().find(|o| o.id == m.live) } else { None };
+                        if older.is_some_and(|o| part(&o.act) == p || (p == (0, "") && part(&o.act).0 == 0)) {
                             m.active = false;
+                            // The same rule firing again on the same part (new text from a
+                            // template): one undo record from the original, not one per firing,
+                            // so a rule that fires on every event neither leaks nor slows down.
+                            if let Some(merged) = older.filter(|o| o.rule == l.rule && !o.on).and_then(|_| merge(&m.undo, &u)) {
+                                u = merged;
+                                marks.remove(k);
+                                pruned = true;
+                                continue;
+                            }
                         }
+                        k += 1;
                     }
                     marks.push(Mark { live: l.id, el, undo: u, tries: 0, active: true });
                     new += 1;
@@ -362,6 +389,10 @@ impl Inner {
                 let elements = if only.is_some() { new + has } else { new };
                 ev.push(UiEvent::Applied { rule: l.rule.to_string(), kind: kind(&l.act), elements });
             }
+        }
+        if pruned {
+            // Superseded firings whose changes were folded into a newer one are gone for good.
+            live.retain(|l| l.on || marks.iter().any(|m| m.live == l.id));
         }
         if let Some(mo) = &self.mo {
             mo.take_records();
