@@ -275,6 +275,7 @@ fn holdout_split_is_deterministic_and_near_its_share() {
             })
             .count();
         let got = held as f64 / f64::from(n);
+        eprintln!("holdout {share}: {held} of {n} shoppers held out = {got:.4}");
         assert!((got - share).abs() <= 0.03, "holdout {share}: {got}");
     }
     // Buckets are per rule: two rules' holdout groups are independent.
