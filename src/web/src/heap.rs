@@ -1,8 +1,11 @@
 //! A small allocator for the browser build, in place of the standard library's dlmalloc (~8 KB of
 //! wasm, ~3.5 KB gzip).
 //!
-//! Power-of-two size classes, each with a free list; fresh blocks are cut from memory grown with
-//! `memory.grow`. The layout given back on `dealloc` names the class, so blocks carry no header.
+//! Power-of-two size classes, each with a free list; fresh blocks are cut from the memory the
+//! module starts with (after the stack and static data: `__heap_base` up to the initial memory,
+//! 4 MiB, see `.cargo/config.toml`), then from memory grown with `memory.grow` at least 1 MiB at a
+//! time (a grow may copy the whole memory). The layout given back on `dealloc` names the class, so
+//! blocks carry no header.
 //! Blocks are never split or merged: a freed block is reused only for its class, which bounds the
 //! heap by about twice the peak live data of each class — a few hundred kilobytes for the SDK.
 //! Requests aligned to more than 16 bytes (none in Moments) take fresh memory and are never reused.
@@ -12,6 +15,8 @@ use core::cell::UnsafeCell;
 use core::ptr::null_mut;
 
 const PAGE: usize = 65_536;
+/// Grow memory by at least this many pages (1 MiB).
+const MIN_GROW: usize = 16;
 const CLASSES: usize = usize::BITS as usize;
 
 /// The allocator; install it with `#[global_allocator]`.
@@ -35,6 +40,12 @@ impl Small {
     }
 }
 
+impl Default for Small {
+    fn default() -> Small {
+        Small::new()
+    }
+}
+
 /// The class of a layout: log2 of its block size (at least 8 bytes).
 fn class(l: &Layout) -> usize {
     let n = l.size().max(l.align()).max(8);
@@ -44,9 +55,12 @@ fn class(l: &Layout) -> usize {
 impl State {
     /// `size` fresh bytes aligned to `align` (a power of two), growing memory when needed.
     unsafe fn fresh(&mut self, size: usize, align: usize) -> *mut u8 {
+        if self.end == 0 {
+            (self.next, self.end) = initial();
+        }
         let mut at = (self.next + align - 1) & !(align - 1);
         if at.checked_add(size).map_or(true, |e| e > self.end) {
-            let pages = (size + align).div_ceil(PAGE).max(2);
+            let pages = (size + align).div_ceil(PAGE).max(MIN_GROW);
             let prev = grow(pages);
             if prev == usize::MAX {
                 return null_mut();
@@ -64,9 +78,23 @@ impl State {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+/// Grows memory by `pages`; the previous size in pages, or `usize::MAX` if it cannot.
 fn grow(pages: usize) -> usize {
     core::arch::wasm32::memory_grow(0, pages)
+}
+
+extern "C" {
+    /// Where the linker put the end of the stack and static data.
+    static __heap_base: u8;
+}
+
+/// The free part of the memory the module started with: `[__heap_base, memory size)`.
+fn initial() -> (usize, usize) {
+    // SAFETY: only the address of the linker-defined symbol is taken (`unsafe` before Rust 1.82).
+    #[allow(unused_unsafe)]
+    let base = unsafe { core::ptr::addr_of!(__heap_base) } as usize;
+    let end = core::arch::wasm32::memory_size(0) * PAGE;
+    (base.min(end), end)
 }
 
 unsafe impl GlobalAlloc for Small {
