@@ -176,6 +176,9 @@ export function create(options = {}) {
       return;
     }
     dispatch("ready", { bundle: JSON.parse(text).id || "" });
+    // Loading the bundle and the first decisions are two tasks, not one long one: the page
+    // stays responsive in between (pre-hidden swap targets stay hidden until begin()).
+    await new Promise((resolve) => setTimeout(resolve, 0));
     if (!sdk) return; // a ready handler called destroy()
     sdk.begin(); // the page view first, then what the page already pushed to dataLayer
     hookPage(sdk, undo);
