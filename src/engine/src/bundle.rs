@@ -391,7 +391,7 @@ impl Ck {
             if !known.contains(&k.as_str()) {
                 let tail = match closest(k, known) {
                     Some(h) => mean(Some(h)),
-                    None => cat(&["; known keys: ", &small::join(&known, ", ")]),
+                    None => cat(&["; known keys: ", &small::join(known, ", ")]),
                 };
                 let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { " is not an " } else { " is not a " };
                 self.err(&join(path, k), cat(&[&q(k), article, what, " key", &tail]));
@@ -478,13 +478,13 @@ impl Ck {
     /// One of `options`; its index.
     fn one_of(&mut self, v: &Value, path: &str, options: &[&str]) -> usize {
         let Value::Str(s) = v else {
-            self.ty(path, &cat(&["one of ", &small::join(&options, ", ")]), v);
+            self.ty(path, &cat(&["one of ", &small::join(options, ", ")]), v);
             return 0;
         };
         match options.iter().position(|o| o == s) {
             Some(i) => i,
             None => {
-                self.err(path, cat(&[&q(s), " is not one of ", &small::join(&options, ", "), &mean(closest(s, options))]));
+                self.err(path, cat(&[&q(s), " is not one of ", &small::join(options, ", "), &mean(closest(s, options))]));
                 0
             }
         }
@@ -893,7 +893,7 @@ impl Ck {
         let [(kind, body)] = m else {
             let found: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
             let msg = if m.is_empty() {
-                cat(&["is empty: an action is one of ", &small::join(&ACTIONS, ", ")])
+                cat(&["is empty: an action is one of ", &small::join(ACTIONS, ", ")])
             } else {
                 cat(&["has ", &small::join(&found, ", "), ": an action has exactly one key (put each in its own {...})"])
             };
@@ -1092,7 +1092,7 @@ impl Ck {
             "next" => {
                 let n = self.string(t, &p);
                 if matches!(t, Value::Str(_)) && !ids.contains(&n.as_str()) {
-                    self.err(&p, cat(&[&q(&n), " names no node", &mean(closest(&n, ids)), "; nodes are: ", &small::join(&ids, ", ")]));
+                    self.err(&p, cat(&[&q(&n), " names no node", &mean(closest(&n, ids)), "; nodes are: ", &small::join(ids, ", ")]));
                 }
                 ButtonTarget::Next(n)
             }

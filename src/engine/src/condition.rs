@@ -1125,10 +1125,10 @@ fn js_text(v: V) -> String {
 /// through [`crate::json::write_js_num`] (which the browser build hands to JavaScript itself).
 fn js_num(n: f64, w: &mut dyn Write) -> fmt::Result {
     if n == n.trunc() && n.abs() < 1e15 {
-        let mut b = Buf::<24>::default();
-        // Exact for these integers; -0 prints as "0".
-        write!(b, "{}", n as i64)?;
-        return w.write_str(b.as_str());
+        // Exact for these integers; -0 prints as "0". No allocation: this runs inside `eval`.
+        let mut buf = [0u8; 21];
+        let text = crate::json::int_text(n as i64, &mut buf);
+        return w.write_str(std::str::from_utf8(text).unwrap_or("0"));
     }
     let mut s = String::new();
     crate::json::write_js_num(n, &mut s);

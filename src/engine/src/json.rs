@@ -229,6 +229,25 @@ pub fn write_num(n: f64, out: &mut String) {
     }
 }
 
+/// The decimal text of `i` (`-0` is `0`), written at the end of `buf`, without allocating.
+pub fn int_text(i: i64, buf: &mut [u8; 21]) -> &[u8] {
+    let mut u = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
+}
+
 /// Appends a number exactly as JavaScript's `String(n)` prints it: integers without a fraction,
 /// others with the shortest digits that read back as the same number (`0.1`, `1.5e-7`, `1e+21`),
 /// `NaN`, `Infinity`, `-Infinity`; `-0` as `0`.
@@ -244,22 +263,8 @@ pub fn write_js_num(n: f64, out: &mut String) {
     } else if n.is_infinite() {
         out.push_str(if n > 0.0 { "Infinity" } else { "-Infinity" });
     } else if n == n.trunc() && n.abs() < 1e15 {
-        let mut i = n as i64;
-        if i < 0 {
-            out.push('-');
-            i = -i;
-        }
-        let mut buf = [0u8; 20];
-        let mut at = buf.len();
-        loop {
-            at -= 1;
-            buf[at] = b'0' + (i % 10) as u8;
-            i /= 10;
-            if i == 0 {
-                break;
-            }
-        }
-        push_ascii(&buf[at..], out);
+        let mut buf = [0u8; 21];
+        push_ascii(int_text(n as i64, &mut buf), out);
     } else if let Some((format, _)) = number_io() {
         format(n, out);
     } else {
