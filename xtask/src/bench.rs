@@ -27,6 +27,7 @@ pub fn main(args: &[String]) -> Result {
     if let Err(e) = profiling_copy(&root) {
         eprintln!("xtask bench: no named wasm for profiles ({e}); hot spots are skipped");
     }
+    bench_build(&root)?;
     let native = native(&root, &peers_src);
     let size = size(&root);
     install_peers(&peers_src, &peers)?;
@@ -152,6 +153,20 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 fn snapshot(root: &Path) -> Result {
     copy_dir(&root.join("dist/script"), &root.join("www/bench/vendor/sdk"))?;
     copy_dir(&root.join("dist/npm"), &root.join("target/bench/npm"))
+}
+
+/// Node's condition bench calls `bench_conditions`, an export the shipped wasm leaves out (the
+/// `bench` feature of moments-web): `target/bench/npm/` gets a build with it, otherwise the same.
+fn bench_build(root: &Path) -> Result {
+    build::wasm(root, &["bench"])?;
+    let bound = root.join("target/bench/bindgen-bench");
+    build::bind(root, &bound)?;
+    let npm = root.join("target/bench/npm");
+    for f in ["moments_wasm.js", "moments_wasm_bg.wasm"] {
+        fs::copy(bound.join(f), npm.join(f)).map_err(|e| format!("{f}: {e}"))?;
+    }
+    // Leave target/ with the shipped build, so that the next `cargo xtask build` is a no-op.
+    build::wasm(root, &[])
 }
 
 /// The shipped script with a wasm that keeps its function names (the same code before `wasm-opt`

@@ -1,4 +1,5 @@
-//! Installs what the build and the tests need, only when missing: the wasm32 target, the
+//! Installs what the build and the tests need, only when missing: the wasm32 target and the
+//! standard library's source (the shipped wasm rebuilds std without panic messages), the
 //! wasm-bindgen CLI at the exact version in Cargo.lock, Debian's chromium, chromium-driver and
 //! brotli, and the npm tooling in `tests/` (binaryen's wasm-opt, esbuild, playwright-core).
 
@@ -9,6 +10,7 @@ use std::process::Command;
 /// Everything, idempotently.
 pub fn all() -> Result {
     wasm_target()?;
+    rust_src()?;
     wasm_bindgen_cli()?;
     debian_packages()?;
     npm_tools()
@@ -24,6 +26,15 @@ fn wasm_target() -> Result {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// `rust-src`: `cargo xtask build` rebuilds std for the shipped wasm (see `build::wasm`).
+fn rust_src() -> Result {
+    let installed = output(Command::new("rustup").args(["component", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim().starts_with("rust-src")) {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["component", "add", "rust-src"]))
 }
 
 /// The wasm-bindgen version Cargo.lock pins (the CLI must match it exactly).
