@@ -48,7 +48,15 @@ pub fn bind(root: &Path, out: &Path) -> Result {
         .arg(out)
         .arg(root.join("target/wasm32-unknown-unknown/wasm/moments_web.wasm")))?;
     let wasm = out.join("moments_wasm_bg.wasm");
-    run(Command::new(bin("wasm-opt")).arg("-Oz").arg("--strip-debug").arg("--strip-producers").arg(&wasm).arg("-o").arg(&wasm))
+    // --converge: repeat -Oz while it still shrinks (-0.5 KB gzip). --low-memory-unused: the first
+    // 1 KB of memory is the far end of Rust's 1 MB stack (stack-first layout), never reached, so
+    // small constant offsets may fold into loads (-0.6 KB gzip). --zero-filled-memory: the module
+    // owns its memory, which starts zeroed.
+    run(Command::new(bin("wasm-opt"))
+        .args(["-Oz", "--converge", "--low-memory-unused", "--zero-filled-memory", "--strip-debug", "--strip-producers"])
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&wasm))
 }
 
 /// Builds the wasm (release, size-optimised), binds it, shrinks it, and lays out `dist/`.
