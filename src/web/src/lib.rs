@@ -179,6 +179,8 @@ pub fn evaluate(condition: &str, context: &str) -> bool {
 /// `contexts` (a JSON array) `rounds` times. Returns
 /// `{"rules", "contexts", "matches", "compileMs", "roundMs": [...]}` as JSON, timed with the
 /// host's `performance.now()` (JSON parsing is not timed).
+/// Only in builds with the `bench` feature (it is not shipped).
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench_conditions(rules: &str, contexts: &str, rounds: u32) -> String {
     use moments_engine::condition::Condition;
