@@ -19,13 +19,13 @@
 
 use crate::prompt::Prompts;
 use crate::ui::{Sink, UiEvent};
-use gloo_timers::callback::Timeout;
+use crate::browser::{dict, window, Callback, Timer};
+use moments_engine::Value;
 use js_sys::{Array, Reflect};
 use moments_engine::action::{Action, Position};
 use moments_engine::sanitize::{is_safe_style, safe_image_url, safe_url};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Document, Element, HtmlTemplateElement, MutationObserver, Node};
 
@@ -36,7 +36,7 @@ pub const MAX_REPAIRS: u8 = 3;
 pub const PREHIDE_MS: u32 = 1500;
 
 pub(crate) fn doc() -> Option<Document> {
-    web_sys::window()?.document()
+    window()?.document()
 }
 
 /// The attributes `hide` and `show` mark elements with; a stylesheet does the rest. Neither the
@@ -98,7 +98,7 @@ fn set_attr(el: &Element, name: &str, v: &Option<String>) {
 }
 
 fn computed_display(el: &Element) -> String {
-    web_sys::window()
+    window()
         .and_then(|w| w.get_computed_style(el).ok().flatten())
         .and_then(|s| s.get_property_value("display").ok())
         .unwrap_or_default()
@@ -402,7 +402,7 @@ impl Inner {
     /// (Re-)observes the document: new elements, and the attributes the live actions care about.
     fn observe(&self) {
         let (Some(mo), Some(d)) = (&self.mo, doc()) else { return };
-        let want = Array::new();
+        let mut want = Vec::new();
         for l in self.live.iter().filter(|l| l.on) {
             let names: &[&str] = match &l.act {
                 Action::Attr { name, .. } => &[name.as_str()],
@@ -411,18 +411,17 @@ impl Inner {
                 Action::Show(_) => &[SHOW, "hidden", "class", "style"],
                 _ => &[],
             };
-            for n in names {
-                want.push(&JsValue::from_str(n));
-            }
+            want.extend(names.iter().map(|n| Value::Str(n.to_string())));
         }
-        let init = web_sys::MutationObserverInit::new();
-        init.set_child_list(true);
-        init.set_subtree(true);
-        if want.length() > 0 {
-            init.set_attributes(true);
-            init.set_attribute_filter(&want);
+        // The options as JSON: one `JSON.parse` instead of an import per option setter.
+        let mut init = Value::Obj(Vec::new());
+        init.set("childList", true.into());
+        init.set("subtree", true.into());
+        if !want.is_empty() {
+            init.set("attributes", true.into());
+            init.set("attributeFilter", Value::Arr(want));
         }
-        let _ = mo.observe_with_options(&d, &init);
+        let _ = mo.observe_with_options(&d, &dict(&init.to_json()));
     }
 }
 
@@ -434,7 +433,7 @@ pub struct Applier {
     prehide: Option<Prehide>,
     /// The stylesheet behind `hide` and `show`, while they are in use.
     display: Option<Hider>,
-    callback: Option<Closure<dyn FnMut(Array, MutationObserver)>>,
+    callback: Option<Callback>,
 }
 
 fn emit_all(sink: &Sink, ev: Vec<UiEvent>) {
@@ -519,7 +518,8 @@ impl Applier {
         }
         let weak: Weak<RefCell<Inner>> = Rc::downgrade(&self.inner);
         let sink = self.sink.clone();
-        let cb = Closure::<dyn FnMut(Array, MutationObserver)>::new(move |_: Array, _: MutationObserver| {
+        // The records are not read (the DOM's state is what counts): the argument is ignored.
+        let cb = Callback::new(move |_| {
             let Some(inner) = weak.upgrade() else { return };
             let mut ev = Vec::new();
             if let Ok(mut i) = inner.try_borrow_mut() {
@@ -646,7 +646,7 @@ fn unhide(h: Hider) {
 #[must_use = "the elements show again as soon as the Prehide is dropped"]
 pub struct Prehide {
     hider: Rc<RefCell<Option<Hider>>>,
-    _timer: Option<Timeout>,
+    _timer: Option<Timer>,
 }
 
 /// Hides the elements matching `selectors` (invalid selectors are skipped) with one stylesheet.
@@ -667,7 +667,7 @@ pub fn prehide(selectors: &[String]) -> Prehide {
     }
     let timer = {
         let hider = hider.clone();
-        Timeout::new(PREHIDE_MS, move || {
+        Timer::once(PREHIDE_MS, move || {
             if let Some(h) = hider.try_borrow_mut().ok().and_then(|mut h| h.take()) {
                 unhide(h);
             }

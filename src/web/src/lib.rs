@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod browser;
 pub mod dom;
 #[cfg(all(feature = "small-alloc", target_arch = "wasm32", not(target_feature = "atomics")))]
 pub mod heap;

@@ -7,7 +7,7 @@
 //! drop(l); // removed
 //! ```
 
-use wasm_bindgen::closure::Closure;
+use crate::browser::{dict, Callback};
 use wasm_bindgen::JsCast;
 use web_sys::{AddEventListenerOptions, Event, EventTarget};
 
@@ -17,17 +17,16 @@ pub struct Listener {
     target: EventTarget,
     kind: &'static str,
     capture: bool,
-    callback: Closure<dyn FnMut(Event)>,
+    callback: Callback,
 }
 
 impl Listener {
     /// Listens for `kind` on `target`, passively (never blocks scrolling). `capture` listens in the
     /// capture phase, which sees events before the page's own handlers can stop them.
     pub fn new(target: &EventTarget, kind: &'static str, capture: bool, f: impl FnMut(Event) + 'static) -> Listener {
-        let callback = Closure::<dyn FnMut(Event)>::new(f);
-        let opts = AddEventListenerOptions::new();
-        opts.set_passive(true);
-        opts.set_capture(capture);
+        let callback = Callback::new(f);
+        let opts: AddEventListenerOptions =
+            dict(if capture { r#"{"passive":true,"capture":true}"# } else { r#"{"passive":true,"capture":false}"# });
         let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
             kind,
             callback.as_ref().unchecked_ref(),

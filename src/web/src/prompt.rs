@@ -16,15 +16,14 @@
 
 use crate::dom::{doc, sheet, style_element};
 use crate::ui::{Sink, UiEvent};
-use gloo_timers::callback::Timeout;
+use crate::browser::{dict, get, Callback, Timer};
 use js_sys::Array;
 use moments_engine::action::{ButtonTarget, Layout, Prompt};
 use moments_engine::sanitize::safe_url;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Element, Event, EventTarget, HtmlElement, KeyboardEvent, ShadowRoot};
+use web_sys::{CssStyleSheet, Element, Event, EventTarget, HtmlElement, ShadowRoot};
 
 /// How long a toast stays (ms) when not hovered or focused.
 pub const TOAST_MS: u32 = 8000;
@@ -208,9 +207,9 @@ struct Open {
     prev: Option<HtmlElement>,
     /// Listeners: `act` for clicks and keys, `watch` for focus and hover (two closures, so that
     /// moving focus from a key handler never re-enters the closure that is running).
-    act: Closure<dyn FnMut(Event)>,
-    watch: Closure<dyn FnMut(Event)>,
-    timer: Option<Timeout>,
+    act: Callback,
+    watch: Callback,
+    timer: Option<Timer>,
     hover: bool,
     focus: bool,
 }
@@ -301,7 +300,7 @@ impl St {
         let d = doc()?;
         let body = d.body()?;
         let host = d.create_element("moments-prompt").ok()?;
-        let root = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).ok()?;
+        let root = host.attach_shadow(&dict(r#"{"mode":"open"}"#)).ok()?;
         let node = p.flow.as_ref().and_then(|f| f.nodes.iter().position(|n| n.id == f.start)).unwrap_or(0);
         root.set_inner_html(&markup(p, node, false));
         if self.sheet.is_none() {
@@ -315,7 +314,7 @@ impl St {
         }
         body.append_child(&host).ok()?;
         let handler = |rule: String, w: Weak<RefCell<St>>| {
-            Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+            Callback::new(move |e: Event| {
                 if let Some(st) = w.upgrade() {
                     run(&st, &mut |s, out| s.on_event(&rule, &e, out));
                 }
@@ -351,7 +350,7 @@ impl St {
     fn arm(&self, o: &mut Open) {
         o.timer = (!o.hover && !o.focus).then(|| {
             let (w, rule) = (self.me.clone(), o.rule.clone());
-            Timeout::new(TOAST_MS, move || {
+            Timer::once(TOAST_MS, move || {
                 if let Some(st) = w.upgrade() {
                     run(&st, &mut |s, out| s.close(&rule, false, out));
                 }
@@ -424,13 +423,14 @@ impl St {
                 }
             }
             "keydown" => {
-                let Some(k) = e.dyn_ref::<KeyboardEvent>() else { return };
-                match k.key().as_str() {
+                // A keyboard event's `key`, read by name (no `KeyboardEvent` check and getter).
+                let Some(key) = get(e, "key").as_string() else { return };
+                match key.as_str() {
                     "Escape" | "Esc" => {
                         e.stop_propagation();
                         self.close(rule, true, out);
                     }
-                    "Tab" if self.open[i].p.layout == Layout::Modal => self.trap(i, k),
+                    "Tab" if self.open[i].p.layout == Layout::Modal => self.trap(i, e),
                     _ => {}
                 }
             }
@@ -441,7 +441,7 @@ impl St {
                 let host: &EventTarget = o.host.as_ref();
                 if e.target().is_some_and(|t| &t != host) {
                     if let Some(p) = o.panel() {
-                        o.timer = Some(Timeout::new(0, move || drop(p.focus())));
+                        o.timer = Some(Timer::once(0, move || drop(p.focus())));
                     }
                 }
             }
@@ -459,7 +459,7 @@ impl St {
     }
 
     /// Keeps Tab and Shift-Tab inside the modal, cycling.
-    fn trap(&self, i: usize, k: &KeyboardEvent) {
+    fn trap(&self, i: usize, k: &Event) {
         let o = &self.open[i];
         let Ok(list) = o.root.query_selector_all("a[href],button") else { return };
         let n = list.length();
@@ -471,7 +471,7 @@ impl St {
         let active = o.root.active_element().map(Into::<web_sys::Node>::into);
         let panel = o.panel().map(Into::<web_sys::Node>::into);
         let inside = active.is_some() && active != panel;
-        let to = if k.shift_key() { (!inside || active == first).then_some(last) } else { (active == last).then_some(first) };
+        let to = if get(k, "shiftKey").is_truthy() { (!inside || active == first).then_some(last) } else { (active == last).then_some(first) };
         if let Some(Some(t)) = to {
             k.prevent_default();
             if let Ok(t) = t.dyn_into::<HtmlElement>() {

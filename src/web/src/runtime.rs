@@ -8,7 +8,7 @@ use crate::listen::Listener;
 use crate::senses;
 use crate::storage::{Kind, Store};
 use crate::ui::{Sink, UiEvent};
-use gloo_timers::callback::Interval;
+use crate::browser::{get, Timer};
 use moments_engine::{Effect, Engine, Input, Problem, Time, Value};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -44,7 +44,7 @@ pub struct Runtime {
     pub(crate) debug: bool,
     applier: Applier,
     _listeners: Vec<Listener>,
-    _ticker: Option<Interval>,
+    _ticker: Option<Timer>,
 }
 
 /// Shared between the handle and every listener (listeners hold a `Weak`, so dropping the handle's
@@ -96,13 +96,13 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
         Rc::new(move |e| push(&weak, Job::Ui(e)))
     };
     let mut listeners = senses::listen(&weak, &engine.bundle().settings);
-    if let Some(w) = web_sys::window() {
-        // Another tab of the shop stored its profile: take in its cart and caps.
+    if let Some(w) = crate::browser::window() {
+        // Another tab of the shop stored its profile: take in its cart and caps. (The fields are
+        // read by name: a `StorageEvent` check and typed getters would each be an import.)
         let weak = weak.clone();
         listeners.push(Listener::new(&w, "storage", false, move |e: web_sys::Event| {
-            let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(&e) else { return };
-            if e.key().as_deref() == Some(crate::storage::KEY) {
-                if let Some(json) = e.new_value() {
+            if get(&e, "key").as_string().as_deref() == Some(crate::storage::KEY) {
+                if let Some(json) = get(&e, "newValue").as_string() {
                     push(&weak, Job::Sync(json));
                 }
             }
@@ -110,7 +110,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     }
     let ticker = {
         let weak = weak.clone();
-        Some(Interval::new(1000, move || {
+        Some(Timer::every(1000, move || {
             if !senses::hidden() {
                 push(&weak, Job::Input(Input::Tick));
             }

@@ -7,13 +7,9 @@ use moments_engine::settings::Settings;
 use moments_engine::{ga4, Input, Value};
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::closure::Closure;
+use crate::browser::{get, window, Callback};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlInputElement, MouseEvent};
-
-fn window() -> Option<web_sys::Window> {
-    web_sys::window()
-}
+use web_sys::{Element, Event};
 
 /// Whether the page is hidden (a background tab).
 pub fn hidden() -> bool {
@@ -66,9 +62,9 @@ pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
 
     // Scroll: passive, read at most once per animation frame.
     let pending = Rc::new(Cell::new(false));
-    let frame: Rc<Closure<dyn FnMut()>> = {
+    let frame: Rc<Callback> = {
         let (pending, send) = (pending.clone(), send_fn(weak));
-        Rc::new(Closure::new(move || {
+        Rc::new(Callback::new(move |_| {
             pending.set(false);
             if let Some(i) = scroll_input() {
                 send(i);
@@ -97,22 +93,20 @@ pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
         }));
     }
 
-    // Exit intent, desktop: the pointer leaves the document (relatedTarget is null).
+    // Exit intent, desktop: the pointer leaves the document (relatedTarget is null). Read by
+    // name: only a mouse event has a `relatedTarget` that is null (other events: undefined).
     {
         let send = send_fn(weak);
         out.push(Listener::new(&doc, "mouseout", false, move |e: Event| {
-            if let Some(m) = e.dyn_ref::<MouseEvent>() {
-                if m.related_target().is_none() {
-                    send(Input::PointerLeave { y: f64::from(m.client_y()) });
-                }
+            if get(&e, "relatedTarget").is_null() {
+                // Whole pixels, as the typed (`long`) getter gave them.
+                send(Input::PointerLeave { y: get(&e, "clientY").as_f64().map_or(0.0, f64::trunc) });
             }
         }));
         let send2 = send_fn(weak);
         out.push(Listener::new(&doc, "mouseover", false, move |e: Event| {
-            if let Some(m) = e.dyn_ref::<MouseEvent>() {
-                if m.related_target().is_none() {
-                    send2(Input::PointerEnter);
-                }
+            if get(&e, "relatedTarget").is_null() {
+                send2(Input::PointerEnter);
             }
         }));
     }
@@ -160,9 +154,9 @@ pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
             let input = form
                 .query_selector("input[type=search], input[name=q], input[name=s], input[name=search], input[name=query], input[name=keyword], input[type=text]")
                 .ok()
-                .flatten()
-                .and_then(|i| i.dyn_into::<HtmlInputElement>().ok());
-            if let Some(q) = input.map(|i| i.value().trim().to_string()).filter(|q| !q.is_empty()) {
+                .flatten();
+            // Every element the selector matches is an <input>: its `value`, read by name.
+            if let Some(q) = input.and_then(|i| get(&i, "value").as_string()).map(|v| v.trim().to_string()).filter(|q| !q.is_empty()) {
                 send(Input::Search { query: q, source: Source::Dom });
             }
         }));

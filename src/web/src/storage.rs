@@ -47,7 +47,7 @@ impl Store {
     pub fn open(kind: Kind) -> Store {
         let backend = match kind {
             Kind::Memory => None,
-            _ => web_sys::window().and_then(|w| {
+            _ => crate::browser::window().and_then(|w| {
                 let s = if kind == Kind::Session { w.session_storage() } else { w.local_storage() };
                 s.ok().flatten()
             }),
