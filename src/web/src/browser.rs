@@ -11,12 +11,15 @@
 //! - [`get`] reads a property by name, for event fields that would otherwise each need an
 //!   `instanceof` check and a typed getter;
 //! - [`dict`] makes an options object from JSON text (`JSON.parse` is imported anyway) instead of
-//!   importing a setter per option.
+//!   importing a setter per option;
+//! - [`query`] and [`query_all`] serve the document, elements, fragments and shadow roots alike
+//!   (web-sys has one import per interface);
+//! - [`call`] calls a method by name, for DOM methods used once or twice.
 
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, Window};
+use web_sys::{Element, Event, Window};
 
 #[wasm_bindgen]
 extern "C" {
@@ -44,6 +47,25 @@ pub type Callback = Closure<dyn FnMut(Event)>;
 /// `obj[key]` (`undefined` when it is missing or `obj` is not an object).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `obj.method(arg)`, the method looked up by name (through two imports shared by every such call,
+/// instead of one import per method). A missing method or a throw is an `Err`. Methods that take
+/// no argument ignore `arg` (pass `&JsValue::UNDEFINED`).
+pub fn call(obj: &JsValue, method: &str, arg: &JsValue) -> Result<JsValue, JsValue> {
+    get(obj, method).unchecked_into::<Function>().call1(obj, arg)
+}
+
+/// `root.querySelector(selector)` on a document, element, fragment or shadow root. `Err` for a
+/// selector the browser rejects.
+pub fn query(root: &JsValue, selector: &str) -> Result<Option<Element>, JsValue> {
+    // Every one of them has `querySelector`: the call goes by name whatever the static type.
+    root.unchecked_ref::<Element>().query_selector(selector)
+}
+
+/// `root.querySelectorAll(selector)` as an array of elements (`None` for a rejected selector).
+pub fn query_all(root: &JsValue, selector: &str) -> Option<js_sys::Array> {
+    root.unchecked_ref::<Element>().query_selector_all(selector).ok().map(|l| js_sys::Array::from(&l))
 }
 
 /// An options object (`addEventListener`, `MutationObserver.observe`, `attachShadow`) from JSON.

@@ -19,15 +19,15 @@
 
 use crate::prompt::Prompts;
 use crate::ui::{Sink, UiEvent};
-use crate::browser::{dict, window, Callback, Timer};
-use moments_engine::Value;
+use crate::browser::{call, dict, get, query, query_all, window, Callback, Timer};
 use js_sys::{Array, Reflect};
+use moments_engine::Value;
 use moments_engine::action::{Action, Position};
 use moments_engine::sanitize::{is_safe_style, safe_image_url, safe_url};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, Element, HtmlTemplateElement, MutationObserver, Node};
+use web_sys::{CssStyleSheet, Document, Element, MutationObserver, Node};
 
 /// How many times a change that the page overwrote is re-applied, per element and action.
 pub const MAX_REPAIRS: u8 = 3;
@@ -70,13 +70,13 @@ pub fn attr_ok(name: &str, value: &str, img: bool) -> bool {
 /// Parses sanitized HTML into a fragment (inert until inserted), dropping scripts, `on*`
 /// attributes and unsafe URLs on the way.
 fn fragment(html: &str) -> Option<Node> {
-    let t: HtmlTemplateElement = doc()?.create_element("template").ok()?.dyn_into().ok()?;
+    let t = doc()?.create_element("template").ok()?;
     t.set_inner_html(html);
-    let frag = t.content();
-    if let Ok(all) = frag.query_selector_all("*") {
-        for i in 0..all.length() {
-            let Some(el) = all.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-            if el.local_name() == "script" {
+    let frag = get(&t, "content"); // a <template>'s fragment
+    if let Some(all) = query_all(&frag, "*") {
+        for el in all.iter() {
+            let el: Element = el.unchecked_into();
+            if get(&el, "localName").as_string().as_deref() == Some("script") {
                 el.remove();
                 continue;
             }
@@ -87,7 +87,7 @@ fn fragment(html: &str) -> Option<Node> {
             }
         }
     }
-    Some(frag.into())
+    Some(frag.unchecked_into())
 }
 
 fn set_attr(el: &Element, name: &str, v: &Option<String>) {
@@ -99,17 +99,16 @@ fn set_attr(el: &Element, name: &str, v: &Option<String>) {
 
 fn computed_display(el: &Element) -> String {
     window()
-        .and_then(|w| w.get_computed_style(el).ok().flatten())
-        .and_then(|s| s.get_property_value("display").ok())
+        .and_then(|w| call(&w, "getComputedStyle", el).ok())
+        .and_then(|s| call(&s, "getPropertyValue", &JsValue::from_str("display")).ok())
+        .and_then(|v| v.as_string())
         .unwrap_or_default()
 }
 
 fn remove_nodes(nodes: &Array) {
     for n in nodes.iter() {
-        let n: Node = n.unchecked_into();
-        if let Some(p) = n.parent_node() {
-            let _ = p.remove_child(&n);
-        }
+        // Element, text or comment: each has `remove()` (nothing happens without a parent).
+        n.unchecked_into::<Element>().remove();
     }
 }
 
@@ -208,13 +207,13 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
         Action::Insert { position, html, .. } => {
             let frag = fragment(html)?;
             let nodes = Array::from(&frag.child_nodes());
-            match position {
-                Position::Before => el.before_with_node_1(&frag),
-                Position::After => el.after_with_node_1(&frag),
-                Position::Prepend => el.prepend_with_node_1(&frag),
-                Position::Append => el.append_with_node_1(&frag),
-            }
-            .ok()?;
+            let method = match position {
+                Position::Before => "before",
+                Position::After => "after",
+                Position::Prepend => "prepend",
+                Position::Append => "append",
+            };
+            call(el, method, &frag).ok()?;
             Undo::Inserted(nodes)
         }
         Action::Attr { name, value, .. } => {
@@ -341,10 +340,10 @@ impl Inner {
         });
         let mut pruned = false;
         for l in live.iter().filter(|l| l.on && only.unwrap_or(l.id) == l.id) {
-            let Some(found) = l.act.selector().and_then(|s| d.query_selector_all(s).ok()) else { continue };
+            let Some(found) = l.act.selector().and_then(|s| query_all(&d, s)) else { continue };
             let (mut new, mut has) = (0, 0);
-            for i in 0..found.length() {
-                let Some(el) = found.item(i).and_then(|e| e.dyn_into::<Element>().ok()) else { continue };
+            for el in found.iter() {
+                let el: Element = el.unchecked_into();
                 if let Some(m) = marks.iter_mut().find(|m| m.live == l.id && m.el == el) {
                     has += 1;
                     if m.active && !holds(m, &l.act) {
@@ -395,7 +394,7 @@ impl Inner {
             live.retain(|l| l.on || marks.iter().any(|m| m.live == l.id));
         }
         if let Some(mo) = &self.mo {
-            mo.take_records();
+            let _ = call(mo, "takeRecords", &JsValue::UNDEFINED);
         }
     }
 
@@ -539,7 +538,7 @@ impl Applier {
         self.prompts.close_all();
         let Ok(mut inner) = self.inner.try_borrow_mut() else { return };
         if let Some(mo) = &inner.mo {
-            mo.disconnect();
+            let _ = call(mo, "disconnect", &JsValue::UNDEFINED);
         }
         let Inner { live, marks, .. } = &mut *inner;
         while let Some(m) = marks.pop() {
@@ -576,9 +575,9 @@ pub(crate) fn nonce() -> String {
     let Some(d) = doc() else { return String::new() };
     ["script[nonce][src*=moments]", "script[nonce]"]
         .iter()
-        .find_map(|s| d.query_selector(s).ok().flatten())
+        .find_map(|s| query(&d, s).ok().flatten())
         .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
-        .map(|s| s.nonce())
+        .and_then(|s| get(&s, "nonce").as_string())
         .unwrap_or_default()
 }
 
@@ -590,7 +589,7 @@ pub(crate) fn sheet(css: &str) -> Option<CssStyleSheet> {
         return None;
     }
     let s = CssStyleSheet::new().ok()?;
-    s.replace_sync(css).ok()?;
+    call(&s, "replaceSync", &JsValue::from_str(css)).ok()?;
     Some(s)
 }
 
@@ -622,7 +621,7 @@ fn adopt(css: &str) -> Option<Hider> {
         return Some(Hider::Sheet(s));
     }
     let el = style_element(css)?;
-    let parent = d.query_selector("head").ok().flatten().or_else(|| d.document_element())?;
+    let parent = query(&d, "head").ok().flatten().or_else(|| d.document_element())?;
     parent.append_child(&el).ok()?;
     Some(Hider::Element(el))
 }
@@ -655,7 +654,7 @@ pub fn prehide(selectors: &[String]) -> Prehide {
     if let Some(d) = doc() {
         for s in selectors {
             // A selector the browser accepts cannot end the rule early (braces only in strings).
-            if !s.is_empty() && d.query_selector(s).is_ok() {
+            if !s.is_empty() && query(&d, s).is_ok() {
                 css.push_str(s);
                 css.push_str("{opacity:0!important}");
             }

@@ -16,14 +16,15 @@
 
 use crate::dom::{doc, sheet, style_element};
 use crate::ui::{Sink, UiEvent};
-use crate::browser::{dict, get, Callback, Timer};
+use crate::browser::{call, dict, get, query, query_all, Callback, Timer};
 use js_sys::Array;
 use moments_engine::action::{ButtonTarget, Layout, Prompt};
 use moments_engine::sanitize::safe_url;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Element, Event, EventTarget, HtmlElement, ShadowRoot};
+use wasm_bindgen::JsValue;
+use web_sys::{CssStyleSheet, Document, Element, Event, EventTarget, HtmlElement, ShadowRoot};
 
 /// How long a toast stays (ms) when not hovered or focused.
 pub const TOAST_MS: u32 = 8000;
@@ -216,7 +217,7 @@ struct Open {
 
 impl Open {
     fn panel(&self) -> Option<HtmlElement> {
-        self.root.query_selector(".p").ok().flatten()?.dyn_into().ok()
+        query(&self.root, ".p").ok().flatten().map(JsCast::unchecked_into)
     }
 
     /// Adds (or removes) the listeners of [`EVENTS`] this layout needs.
@@ -234,7 +235,12 @@ impl Open {
             };
             let f = if i < 2 { &self.act } else { &self.watch };
             let f = f.as_ref().unchecked_ref();
-            let _ = if add { t.add_event_listener_with_callback(k, f) } else { t.remove_event_listener_with_callback(k, f) };
+            // (The same imports as `Listener`'s, not listening passively: keydown may prevent Tab.)
+            let _ = if add {
+                t.add_event_listener_with_callback_and_add_event_listener_options(k, f, &dict(r#"{"capture":false}"#))
+            } else {
+                t.remove_event_listener_with_callback_and_bool(k, f, false)
+            };
         }
     }
 }
@@ -298,16 +304,18 @@ impl St {
 
     fn render(&mut self, rule: &str, p: &Prompt, out: &mut Out) -> Option<()> {
         let d = doc()?;
-        let body = d.body()?;
+        let body = Some(get(&d, "body")).filter(|b| !b.is_null())?.unchecked_into::<Element>();
         let host = d.create_element("moments-prompt").ok()?;
         let root = host.attach_shadow(&dict(r#"{"mode":"open"}"#)).ok()?;
         let node = p.flow.as_ref().and_then(|f| f.nodes.iter().position(|n| n.id == f.start)).unwrap_or(0);
-        root.set_inner_html(&markup(p, node, false));
+        // A shadow root is driven through Element's and Document's imports where the two have the
+        // same member (`innerHTML`, `adoptedStyleSheets`, `activeElement`): fewer imports.
+        root.unchecked_ref::<Element>().set_inner_html(&markup(p, node, false));
         if self.sheet.is_none() {
             self.sheet = sheet(CSS);
         }
         match &self.sheet {
-            Some(s) => root.set_adopted_style_sheets(&Array::of1(s)),
+            Some(s) => root.unchecked_ref::<Document>().set_adopted_style_sheets(&Array::of1(s)),
             None => {
                 root.append_child(&style_element(CSS)?.into()).ok()?;
             }
@@ -362,10 +370,10 @@ impl St {
         o.node = node;
         let mut s = String::new();
         flow_markup(&mut s, &o.p, node, !o.trail.is_empty());
-        if let Ok(Some(f)) = o.root.query_selector(".f") {
+        if let Ok(Some(f)) = query(&o.root, ".f") {
             f.set_inner_html(&s);
         }
-        out.focus = o.root.get_element_by_id("q").and_then(|q| q.dyn_into().ok());
+        out.focus = query(&o.root, "#q").ok().flatten().map(JsCast::unchecked_into);
     }
 
     /// Closes `rule`'s prompt: reported as dismissed when the shopper closed it. Focus goes back
@@ -374,7 +382,7 @@ impl St {
         let Some(i) = self.open.iter().position(|o| o.rule == rule) else { return };
         let o = self.open.remove(i);
         o.listen(false);
-        if o.root.active_element().is_some() || o.p.layout == Layout::Modal {
+        if o.root.unchecked_ref::<Document>().active_element().is_some() || o.p.layout == Layout::Modal {
             out.focus = o.prev.clone().filter(|p| p.is_connected());
         }
         o.host.remove();
@@ -427,7 +435,7 @@ impl St {
                 let Some(key) = get(e, "key").as_string() else { return };
                 match key.as_str() {
                     "Escape" | "Esc" => {
-                        e.stop_propagation();
+                        let _ = call(e, "stopPropagation", &JsValue::UNDEFINED);
                         self.close(rule, true, out);
                     }
                     "Tab" if self.open[i].p.layout == Layout::Modal => self.trap(i, e),
@@ -461,22 +469,21 @@ impl St {
     /// Keeps Tab and Shift-Tab inside the modal, cycling.
     fn trap(&self, i: usize, k: &Event) {
         let o = &self.open[i];
-        let Ok(list) = o.root.query_selector_all("a[href],button") else { return };
+        let Some(list) = query_all(&o.root, "a[href],button") else { return };
         let n = list.length();
         if n == 0 {
             k.prevent_default();
             return;
         }
-        let (first, last) = (list.item(0), list.item(n - 1));
-        let active = o.root.active_element().map(Into::<web_sys::Node>::into);
-        let panel = o.panel().map(Into::<web_sys::Node>::into);
-        let inside = active.is_some() && active != panel;
+        let (first, last) = (list.get(0), list.get(n - 1));
+        let active: JsValue = o.root.unchecked_ref::<Document>().active_element().map_or(JsValue::NULL, Into::into);
+        let panel: JsValue = o.panel().map_or(JsValue::NULL, Into::into);
+        let inside = !active.is_null() && active != panel;
         let to = if get(k, "shiftKey").is_truthy() { (!inside || active == first).then_some(last) } else { (active == last).then_some(first) };
-        if let Some(Some(t)) = to {
+        if let Some(t) = to {
             k.prevent_default();
-            if let Ok(t) = t.dyn_into::<HtmlElement>() {
-                let _ = t.focus();
-            }
+            // Links and buttons of our own markup: HTML elements.
+            let _ = t.unchecked_into::<HtmlElement>().focus();
         }
     }
 
