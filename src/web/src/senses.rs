@@ -7,23 +7,25 @@ use moments_engine::settings::Settings;
 use moments_engine::{ga4, Input, Value};
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
-use crate::browser::{get, window, Callback};
-use wasm_bindgen::JsCast;
+use crate::browser::{call, get, query, window, Callback};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event};
 
 /// Whether the page is hidden (a background tab).
 pub fn hidden() -> bool {
-    window().and_then(|w| w.document()).is_some_and(|d| d.hidden())
+    window().and_then(|w| w.document()).is_some_and(|d| get(&d, "hidden").is_truthy())
 }
+
+// Properties read once are read by name ([`get`], [`call`]): one import for all of them instead of
+// one (and its glue) each.
 
 /// The inputs a page load starts with: the device, the page view, a search from the URL.
 pub fn first_inputs() -> Vec<Input> {
     let mut out = Vec::new();
     let Some(w) = window() else { return out };
-    let nav = w.navigator();
-    let touch = nav.max_touch_points() > 0
-        || w.match_media("(pointer: coarse)").ok().flatten().is_some_and(|m| m.matches());
-    let width = w.inner_width().ok().and_then(|v| v.as_f64()).unwrap_or(1024.0);
+    let touch = get(&get(&w, "navigator"), "maxTouchPoints").as_f64().unwrap_or(0.0) > 0.0
+        || call(&w, "matchMedia", &JsValue::from_str("(pointer: coarse)")).is_ok_and(|m| get(&m, "matches").is_truthy());
+    let width = get(&w, "innerWidth").as_f64().unwrap_or(1024.0);
     let kind = match (touch, width) {
         (true, x) if x < 768.0 => DeviceKind::Mobile,
         (true, x) if x < 1200.0 => DeviceKind::Tablet,
@@ -39,17 +41,17 @@ pub fn first_inputs() -> Vec<Input> {
 pub fn page_view(spa: bool) -> Input {
     let w = window();
     let doc = w.as_ref().and_then(|w| w.document());
-    let url = w.as_ref().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let url = w.as_ref().and_then(|w| get(&get(w, "location"), "href").as_string()).unwrap_or_default();
     let page_type = doc
         .as_ref()
-        .and_then(|d| d.query_selector("meta[name='moments:page-type']").ok().flatten())
+        .and_then(|d| query(d, "meta[name='moments:page-type']").ok().flatten())
         .and_then(|m| m.get_attribute("content"))
         .filter(|s| !s.is_empty());
     Input::PageView {
         url,
-        referrer: doc.as_ref().map(|d| d.referrer()).unwrap_or_default(),
+        referrer: doc.as_ref().and_then(|d| get(d, "referrer").as_string()).unwrap_or_default(),
         page_type,
-        title: doc.as_ref().map(|d| d.title()).unwrap_or_default(),
+        title: doc.as_ref().and_then(|d| get(d, "title").as_string()).unwrap_or_default(),
         spa,
     }
 }
@@ -75,7 +77,7 @@ pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
         let w = w.clone();
         move |_| {
             if !pending.replace(true) {
-                let _ = w.request_animation_frame((*frame).as_ref().unchecked_ref());
+                let _ = call(&w, "requestAnimationFrame", (*frame).as_ref());
             }
         }
     }));
@@ -85,7 +87,7 @@ pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
     for kind in ["pointerdown", "keydown", "touchstart", "mousemove", "wheel"] {
         let (last, send) = (last.clone(), send_fn(weak));
         out.push(Listener::new(&doc, kind, true, move |e: Event| {
-            let t = e.time_stamp();
+            let t = get(&e, "timeStamp").as_f64().unwrap_or(0.0);
             if t - last.get() > 1000.0 {
                 last.set(t);
                 send(Input::Activity);
@@ -173,9 +175,9 @@ fn send_fn(weak: &Weak<Shared>) -> impl Fn(Input) {
 fn scroll_input() -> Option<Input> {
     let w = window()?;
     let el = w.document()?.document_element()?;
-    let y = w.scroll_y().ok()?;
-    let view = w.inner_height().ok()?.as_f64()?;
-    let max_y = (f64::from(el.scroll_height()) - view).max(0.0);
+    let y = get(&w, "scrollY").as_f64()?;
+    let view = get(&w, "innerHeight").as_f64()?;
+    let max_y = (get(&el, "scrollHeight").as_f64()? - view).max(0.0);
     Some(Input::Scroll { y, max_y })
 }
 
