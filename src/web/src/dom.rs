@@ -20,7 +20,7 @@
 use crate::prompt::Prompts;
 use crate::ui::{Sink, UiEvent};
 use crate::browser::{call, dict, get, query, query_all, window, Callback, Timer};
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use moments_engine::Value;
 use moments_engine::action::{Action, Position};
 use moments_engine::sanitize::{is_safe_style, safe_image_url, safe_url};
@@ -80,7 +80,8 @@ fn fragment(html: &str) -> Option<Node> {
                 el.remove();
                 continue;
             }
-            for name in el.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+            let names: Array = call(&el, "getAttributeNames", &JsValue::UNDEFINED).map_or_else(|_| Array::new(), JsCast::unchecked_into);
+            for name in names.iter().filter_map(|n| n.as_string()) {
                 if !attr_ok(&name, &el.get_attribute(&name).unwrap_or_default(), true) {
                     let _ = el.remove_attribute(&name);
                 }
@@ -88,6 +89,16 @@ fn fragment(html: &str) -> Option<Node> {
         }
     }
     Some(frag.unchecked_into())
+}
+
+/// A node's children, as an array (`childNodes` read by name).
+fn children(node: &JsValue) -> Array {
+    Array::from(&get(node, "childNodes"))
+}
+
+/// Whether a node is in the document (`isConnected` read by name).
+pub(crate) fn connected(node: &JsValue) -> bool {
+    get(node, "isConnected").is_truthy()
 }
 
 fn set_attr(el: &Element, name: &str, v: &Option<String>) {
@@ -196,17 +207,17 @@ fn same(a: &Action, b: &Action) -> bool {
 fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
     Some(match a {
         Action::Replace { content, html, .. } => {
-            let orig = Array::from(&el.child_nodes());
+            let orig = children(el);
             if *html {
                 el.replace_children_with_node(&Array::of1(&fragment(content)?.into()));
             } else {
                 el.set_text_content(Some(content));
             }
-            Undo::Content(orig, Array::from(&el.child_nodes()))
+            Undo::Content(orig, children(el))
         }
         Action::Insert { position, html, .. } => {
             let frag = fragment(html)?;
-            let nodes = Array::from(&frag.child_nodes());
+            let nodes = children(&frag);
             let method = match position {
                 Position::Before => "before",
                 Position::After => "after",
@@ -257,14 +268,14 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
 fn holds(m: &Mark, a: &Action) -> bool {
     let el = &m.el;
     match (&m.undo, a) {
-        (Undo::Content(_, ours), _) => ours.iter().all(|n| el.contains(Some(n.unchecked_ref()))),
-        (Undo::Inserted(nodes), _) => nodes.iter().all(|n| n.unchecked_ref::<Node>().is_connected()),
+        (Undo::Content(_, ours), _) => ours.iter().all(|n| call(el, "contains", &n).is_ok_and(|v| v.is_truthy())),
+        (Undo::Inserted(nodes), _) => nodes.iter().all(|n| connected(&n)),
         (_, Action::Attr { name, value, .. }) => el.get_attribute(name).as_deref() == Some(value.as_str()),
         (_, Action::Class { add, remove, .. }) => {
             let l = el.class_list();
             add.iter().all(|c| l.contains(c)) && !remove.iter().any(|c| l.contains(c))
         }
-        (_, Action::Hide(_)) => el.has_attribute(HIDE),
+        (_, Action::Hide(_)) => el.get_attribute(HIDE).is_some(),
         (_, Action::Show(_)) => computed_display(el) != "none",
         _ => true,
     }
@@ -303,7 +314,7 @@ fn undo(m: &Mark, a: &Action) {
             if let Some(m) = mark {
                 let _ = el.remove_attribute(m);
             }
-            if hidden.is_some() && !el.has_attribute("hidden") {
+            if hidden.is_some() && el.get_attribute("hidden").is_none() {
                 set_attr(el, "hidden", hidden);
             }
         }
@@ -330,7 +341,7 @@ impl Inner {
             if only.is_some() {
                 return true;
             }
-            let keep = m.el.is_connected();
+            let keep = connected(&m.el);
             if !keep {
                 if let Undo::Inserted(nodes) = &m.undo {
                     remove_nodes(nodes);
@@ -585,7 +596,7 @@ pub(crate) fn nonce() -> String {
 /// by CSP without `'unsafe-inline'`).
 pub(crate) fn sheet(css: &str) -> Option<CssStyleSheet> {
     let d = doc()?;
-    if !Reflect::has(&d, &JsValue::from_str("adoptedStyleSheets")).unwrap_or(false) {
+    if get(&d, "adoptedStyleSheets").is_undefined() {
         return None;
     }
     let s = CssStyleSheet::new().ok()?;
@@ -621,7 +632,7 @@ fn adopt(css: &str) -> Option<Hider> {
         return Some(Hider::Sheet(s));
     }
     let el = style_element(css)?;
-    let parent = query(&d, "head").ok().flatten().or_else(|| d.document_element())?;
+    let parent = query(&d, "head").ok().flatten().or_else(|| Some(get(&d, "documentElement")).filter(|e| !e.is_null()).map(JsCast::unchecked_into))?;
     parent.append_child(&el).ok()?;
     Some(Hider::Element(el))
 }

@@ -383,7 +383,7 @@ impl St {
         let o = self.open.remove(i);
         o.listen(false);
         if o.root.unchecked_ref::<Document>().active_element().is_some() || o.p.layout == Layout::Modal {
-            out.focus = o.prev.clone().filter(|p| p.is_connected());
+            out.focus = o.prev.clone().filter(|p| crate::dom::connected(p));
         }
         o.host.remove();
         if dismissed {
@@ -404,7 +404,7 @@ impl St {
 
     fn on_event(&mut self, rule: &str, e: &Event, out: &mut Out) {
         let Some(i) = self.open.iter().position(|o| o.rule == rule) else { return };
-        let kind = e.type_();
+        let kind = get(e, "type").as_string().unwrap_or_default();
         match kind.as_str() {
             "click" => {
                 let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
@@ -475,7 +475,7 @@ impl St {
             k.prevent_default();
             return;
         }
-        let (first, last) = (list.get(0), list.get(n - 1));
+        let (first, last) = (list.iter().next().unwrap_or_default(), list.iter().nth(n as usize - 1).unwrap_or_default());
         let active: JsValue = o.root.unchecked_ref::<Document>().active_element().map_or(JsValue::NULL, Into::into);
         let panel: JsValue = o.panel().map_or(JsValue::NULL, Into::into);
         let inside = !active.is_null() && active != panel;

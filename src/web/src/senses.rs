@@ -148,7 +148,7 @@ pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
         let form_sel = settings.selectors.search_form.clone();
         out.push(Listener::new(&doc, "submit", true, move |e: Event| {
             let Some(form) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-            let is_search = form.matches(&form_sel).unwrap_or(false)
+            let is_search = call(&form, "matches", &JsValue::from_str(&form_sel)).is_ok_and(|m| m.is_truthy())
                 || form.query_selector("input[type=search]").ok().flatten().is_some();
             if !is_search {
                 return;
@@ -174,7 +174,8 @@ fn send_fn(weak: &Weak<Shared>) -> impl Fn(Input) {
 /// The current scroll position as an input.
 fn scroll_input() -> Option<Input> {
     let w = window()?;
-    let el = w.document()?.document_element()?;
+    let d = w.document()?;
+    let el = get(&d, "documentElement");
     let y = get(&w, "scrollY").as_f64()?;
     let view = get(&w, "innerHeight").as_f64()?;
     let max_y = (get(&el, "scrollHeight").as_f64()? - view).max(0.0);
