@@ -24,7 +24,13 @@ impl Listener {
     /// Listens for `kind` on `target`, passively (never blocks scrolling). `capture` listens in the
     /// capture phase, which sees events before the page's own handlers can stop them.
     pub fn new(target: &EventTarget, kind: &'static str, capture: bool, f: impl FnMut(Event) + 'static) -> Listener {
-        let callback = Callback::new(f);
+        Listener::register(target, kind, capture, Callback::new(f))
+    }
+
+    /// The part of [`Listener::new`] that does not depend on the closure's type: compiled once,
+    /// not once per listener.
+    #[inline(never)]
+    fn register(target: &EventTarget, kind: &'static str, capture: bool, callback: Callback) -> Listener {
         let opts: AddEventListenerOptions =
             dict(if capture { r#"{"passive":true,"capture":true}"# } else { r#"{"passive":true,"capture":false}"# });
         let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
