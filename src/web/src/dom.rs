@@ -101,6 +101,12 @@ pub(crate) fn connected(node: &JsValue) -> bool {
     get(node, "isConnected").is_truthy()
 }
 
+/// Whether two handles are the same node. (Compared as plain values, `===`: the typed `==` goes
+/// through an import of its own, `Object.is`.)
+fn same_node(a: &JsValue, b: &JsValue) -> bool {
+    a == b
+}
+
 fn set_attr(el: &Element, name: &str, v: &Option<String>) {
     let _ = match v {
         Some(v) => el.set_attribute(name, v),
@@ -355,7 +361,7 @@ impl Inner {
             let (mut new, mut has) = (0, 0);
             for el in found.iter() {
                 let el: Element = el.unchecked_into();
-                if let Some(m) = marks.iter_mut().find(|m| m.live == l.id && m.el == el) {
+                if let Some(m) = marks.iter_mut().find(|m| m.live == l.id && same_node(&m.el, &el)) {
                     has += 1;
                     if m.active && !holds(m, &l.act) {
                         // Overwritten by the page: re-apply over the page's new state, a few times.
@@ -376,7 +382,7 @@ impl Inner {
                     let mut k = 0;
                     while k < marks.len() {
                         let m = &mut marks[k];
-                        let older = if m.active && m.el == el { live.iter().find(|o| o.id == m.live) } else { None };
+                        let older = if m.active && same_node(&m.el, &el) { live.iter().find(|o| o.id == m.live) } else { None };
                         if older.is_some_and(|o| part(&o.act) == p || (p == (0, "") && part(&o.act).0 == 0)) {
                             m.active = false;
                             // The same rule firing again on the same part (new text from a
@@ -626,7 +632,7 @@ enum Hider {
 fn adopt(css: &str) -> Option<Hider> {
     let d = doc()?;
     if let Some(s) = sheet(css) {
-        let all = Array::from(&d.adopted_style_sheets());
+        let all = Array::from(&get(&d, "adoptedStyleSheets"));
         all.push(&s);
         d.set_adopted_style_sheets(&all);
         return Some(Hider::Sheet(s));
@@ -643,7 +649,7 @@ fn unhide(h: Hider) {
         Hider::Sheet(s) => {
             if let Some(d) = doc() {
                 let s: &JsValue = s.as_ref();
-                let keep: Array = d.adopted_style_sheets().iter().filter(|x| x != s).collect();
+                let keep: Array = Array::from(&get(&d, "adoptedStyleSheets")).iter().filter(|x| x != s).collect();
                 d.set_adopted_style_sheets(&keep);
             }
         }

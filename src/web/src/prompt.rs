@@ -306,7 +306,7 @@ impl St {
         let d = doc()?;
         let body = Some(get(&d, "body")).filter(|b| !b.is_null())?.unchecked_into::<Element>();
         let host = d.create_element("moments-prompt").ok()?;
-        let root = host.attach_shadow(&dict(r#"{"mode":"open"}"#)).ok()?;
+        let root: ShadowRoot = call(&host, "attachShadow", &dict::<JsValue>(r#"{"mode":"open"}"#)).ok()?.unchecked_into();
         let node = p.flow.as_ref().and_then(|f| f.nodes.iter().position(|n| n.id == f.start)).unwrap_or(0);
         // A shadow root is driven through Element's and Document's imports where the two have the
         // same member (`innerHTML`, `adoptedStyleSheets`, `activeElement`): fewer imports.
@@ -446,8 +446,9 @@ impl St {
                 // Focus went outside the modal (a page script, the browser's UI): bring it back,
                 // after this event (focusing here would re-enter this very listener).
                 let o = &mut self.open[i];
-                let host: &EventTarget = o.host.as_ref();
-                if e.target().is_some_and(|t| &t != host) {
+                let host: &JsValue = o.host.as_ref();
+                // (`===` on plain values: the typed `!=` would import `Object.is`.)
+                if e.target().is_some_and(|t| JsValue::from(t) != *host) {
                     if let Some(p) = o.panel() {
                         o.timer = Some(Timer::once(0, move || drop(p.focus())));
                     }
@@ -472,7 +473,7 @@ impl St {
         let Some(list) = query_all(&o.root, "a[href],button") else { return };
         let n = list.length();
         if n == 0 {
-            k.prevent_default();
+            let _ = call(k, "preventDefault", &JsValue::UNDEFINED);
             return;
         }
         let (first, last) = (list.iter().next().unwrap_or_default(), list.iter().nth(n as usize - 1).unwrap_or_default());
@@ -481,7 +482,7 @@ impl St {
         let inside = !active.is_null() && active != panel;
         let to = if get(k, "shiftKey").is_truthy() { (!inside || active == first).then_some(last) } else { (active == last).then_some(first) };
         if let Some(t) = to {
-            k.prevent_default();
+            let _ = call(k, "preventDefault", &JsValue::UNDEFINED);
             // Links and buttons of our own markup: HTML elements.
             let _ = t.unchecked_into::<HtmlElement>().focus();
         }
