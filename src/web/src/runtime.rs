@@ -11,7 +11,6 @@ use crate::ui::{Sink, UiEvent};
 use crate::browser::{get, Timer};
 use moments_engine::{Effect, Engine, Input, Problem, Time, Value};
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
 
@@ -51,7 +50,8 @@ pub struct Runtime {
 /// `Rc` drops everything).
 pub struct Shared {
     pub(crate) rt: RefCell<Option<Runtime>>,
-    queue: RefCell<VecDeque<Job>>,
+    /// Jobs in order. (A `Vec`: it holds a job or two at a time, and `VecDeque`'s code is bigger.)
+    queue: RefCell<Vec<Job>>,
     /// `destroy()` was called while the runtime was busy (from an `on()` handler): the queue
     /// loop tears down as soon as the current job is done.
     dying: std::cell::Cell<bool>,
@@ -91,7 +91,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     let stored = store.read();
     let (engine, warnings) = Engine::new(bundle, stored.as_deref(), now(), seed())?;
     let consent = opts.consent.unwrap_or(engine.bundle().settings.consent_granted);
-    let shared = Rc::new(Shared { rt: RefCell::new(None), queue: RefCell::new(VecDeque::new()), dying: std::cell::Cell::new(false) });
+    let shared = Rc::new(Shared { rt: RefCell::new(None), queue: RefCell::new(Vec::new()), dying: std::cell::Cell::new(false) });
     let weak = Rc::downgrade(&shared);
     let sink: Sink = {
         let weak = weak.clone();
@@ -171,7 +171,7 @@ pub fn prehide_selectors(bundle: &moments_engine::bundle::Bundle) -> Vec<String>
 /// Queues a job and runs the queue unless it is already running further up the stack.
 pub fn push(weak: &Weak<Shared>, job: Job) {
     if let Some(shared) = weak.upgrade() {
-        shared.queue.borrow_mut().push_back(job);
+        shared.queue.borrow_mut().push(job);
         pump(&shared);
     }
 }
@@ -190,7 +190,13 @@ pub fn pump(shared: &Shared) {
             shared.queue.borrow_mut().clear();
             return;
         };
-        let Some(job) = shared.queue.borrow_mut().pop_front() else { return };
+        let job = {
+            let mut q = shared.queue.borrow_mut();
+            if q.is_empty() {
+                return;
+            }
+            q.remove(0)
+        };
         let t = now();
         let effects = match job {
             Job::Input(input) => rt.engine.handle(&input, t),
