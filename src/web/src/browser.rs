@@ -26,6 +26,10 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = window)]
     static WINDOW: Option<Window>;
 
+    // `Reflect.get` with the key passed as text (no JS string made and dropped on the Rust side).
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn reflect_get(obj: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(f: &Function, ms: u32) -> i32;
     #[wasm_bindgen(js_name = setInterval)]
@@ -46,7 +50,7 @@ pub type Callback = Closure<dyn FnMut(Event)>;
 
 /// `obj[key]` (`undefined` when it is missing or `obj` is not an object).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    reflect_get(obj, key).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `obj.method(arg)`, the method looked up by name (through two imports shared by every such call,
