@@ -73,6 +73,9 @@ fn fragment(html: &str) -> Option<Node> {
     let t = doc()?.create_element("template").ok()?;
     t.set_inner_html(html);
     let frag = get(&t, "content"); // a <template>'s fragment
+    if frag.is_undefined() {
+        return None; // not an HTML document: no <template> to parse with
+    }
     if let Some(all) = query_all(&frag, "*") {
         for el in all.iter() {
             let el: Element = el.unchecked_into();
