@@ -45,8 +45,10 @@ pub fn window() -> Option<Window> {
 }
 
 /// The one closure type given to the browser. Callbacks that get no event (timers, animation
-/// frames) or something else (the `MutationObserver`'s records) ignore the argument.
-pub type Callback = Closure<dyn FnMut(Event)>;
+/// frames) or something else (the `MutationObserver`'s records) ignore the argument. `Fn`, not
+/// `FnMut`: one closure may serve several events, and an event dispatched from inside a handler
+/// (a page's `on()` handler clicking something) may call it again while it runs.
+pub type Callback = Closure<dyn Fn(Event)>;
 
 /// `obj[key]` (`undefined` when it is missing or `obj` is not an object).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -87,7 +89,7 @@ pub struct Timer {
 impl Timer {
     /// Calls `f` once after `ms` milliseconds.
     pub fn once(ms: u32, f: impl FnOnce() + 'static) -> Timer {
-        let mut f = Some(f);
+        let f = std::cell::Cell::new(Some(f));
         let callback = Callback::new(move |_| {
             if let Some(f) = f.take() {
                 f();
@@ -97,7 +99,7 @@ impl Timer {
     }
 
     /// Calls `f` every `ms` milliseconds.
-    pub fn every(ms: u32, mut f: impl FnMut() + 'static) -> Timer {
+    pub fn every(ms: u32, f: impl Fn() + 'static) -> Timer {
         let callback = Callback::new(move |_| f());
         Timer { id: set_interval(callback.as_ref().unchecked_ref(), ms), _callback: callback }
     }

@@ -8,7 +8,7 @@ use crate::listen::Listener;
 use crate::senses;
 use crate::storage::{Kind, Store};
 use crate::ui::{Sink, UiEvent};
-use crate::browser::{get, Timer};
+use crate::browser::Timer;
 use moments_engine::{Effect, Engine, Input, Problem, Time, Value};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -97,19 +97,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
         let weak = weak.clone();
         Rc::new(move |e| push(&weak, Job::Ui(e)))
     };
-    let mut listeners = senses::listen(&weak, &engine.bundle().settings);
-    if let Some(w) = crate::browser::window() {
-        // Another tab of the shop stored its profile: take in its cart and caps. (The fields are
-        // read by name: a `StorageEvent` check and typed getters would each be an import.)
-        let weak = weak.clone();
-        listeners.push(Listener::new(&w, "storage", false, move |e: web_sys::Event| {
-            if get(&e, "key").as_string().as_deref() == Some(crate::storage::KEY) {
-                if let Some(json) = get(&e, "newValue").as_string() {
-                    push(&weak, Job::Sync(json));
-                }
-            }
-        }));
-    }
+    let listeners = senses::listen(&weak, &engine.bundle().settings);
     let ticker = {
         let weak = weak.clone();
         Some(Timer::every(1000, move || {

@@ -56,114 +56,149 @@ pub fn page_view(spa: bool) -> Input {
     }
 }
 
+/// The page events Moments listens to: (on the window?, event, capture phase). Capture sees events
+/// before the page's own handlers can stop them.
+const EVENTS: [(bool, &str, bool); 13] = [
+    (true, "scroll", false),
+    (false, "pointerdown", true),
+    (false, "keydown", true),
+    (false, "touchstart", true),
+    (false, "mousemove", true),
+    (false, "wheel", true),
+    (false, "mouseout", false),
+    (false, "mouseover", false),
+    (false, "visibilitychange", false),
+    (true, "popstate", false),
+    (false, "click", true),
+    (false, "submit", true),
+    (true, "storage", false),
+];
+
+/// What the listeners of [`EVENTS`] share. One closure handles them all, told apart by the
+/// event's `type` (a closure each would be glue and code each).
+struct Senses {
+    weak: Weak<Shared>,
+    w: web_sys::Window,
+    /// A scroll read waits for the next animation frame.
+    pending: Rc<Cell<bool>>,
+    frame: Callback,
+    /// When activity was last reported (event time stamp, ms).
+    last: Cell<f64>,
+    add_to_cart: String,
+    checkout: String,
+    search_form: String,
+}
+
+impl Senses {
+    fn send(&self, i: Input) {
+        push(&self.weak, Job::Input(i));
+    }
+
+    fn on(&self, e: &Event) {
+        let kind = get(e, "type").as_string().unwrap_or_default();
+        match kind.as_str() {
+            // Scroll: passive, read at most once per animation frame.
+            "scroll" => {
+                if self.pending.replace(true) {
+                    return;
+                }
+                let _ = call(&self.w, "requestAnimationFrame", self.frame.as_ref());
+            }
+            // Activity (throttled to one a second): resets idle.
+            "pointerdown" | "keydown" | "touchstart" | "mousemove" | "wheel" => {
+                let t = get(e, "timeStamp").as_f64().unwrap_or(0.0);
+                if t - self.last.get() > 1000.0 {
+                    self.last.set(t);
+                    self.send(Input::Activity);
+                }
+            }
+            // Exit intent, desktop: the pointer leaves the document (relatedTarget is null). Read
+            // by name: only a mouse event has a `relatedTarget` that is null (others: undefined).
+            "mouseout" | "mouseover" => {
+                if !get(e, "relatedTarget").is_null() {
+                    return;
+                }
+                self.send(if kind == "mouseout" {
+                    // Whole pixels, as the typed (`long`) getter gave them.
+                    Input::PointerLeave { y: get(e, "clientY").as_f64().map_or(0.0, f64::trunc) }
+                } else {
+                    Input::PointerEnter
+                });
+            }
+            // Tab hidden / shown.
+            "visibilitychange" => self.send(Input::Visibility { hidden: hidden() }),
+            // Back/forward inside the page's history: a back attempt, then the page it lands on.
+            "popstate" => {
+                self.send(Input::BackAttempt);
+                self.send(page_view(true));
+            }
+            // Commerce clicks on the bundle's selectors.
+            "click" => {
+                let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+                if let Some(btn) = el.closest(&self.add_to_cart).ok().flatten() {
+                    self.send(ga4::commerce("add_to_cart", &data_item(&btn), Source::Dom));
+                } else if el.closest(&self.checkout).ok().flatten().is_some() {
+                    self.send(ga4::commerce("begin_checkout", &Value::Null, Source::Dom));
+                }
+            }
+            // Site search submits.
+            "submit" => {
+                let Some(form) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+                let is_search = call(&form, "matches", &JsValue::from_str(&self.search_form)).is_ok_and(|m| m.is_truthy())
+                    || form.query_selector("input[type=search]").ok().flatten().is_some();
+                if !is_search {
+                    return;
+                }
+                let input = form
+                    .query_selector("input[type=search], input[name=q], input[name=s], input[name=search], input[name=query], input[name=keyword], input[type=text]")
+                    .ok()
+                    .flatten();
+                // Every element the selector matches is an <input>: its `value`, read by name.
+                if let Some(q) = input.and_then(|i| get(&i, "value").as_string()).map(|v| v.trim().to_string()).filter(|q| !q.is_empty()) {
+                    self.send(Input::Search { query: q, source: Source::Dom });
+                }
+            }
+            // Another tab of the shop stored its profile: take in its cart and caps. (The fields
+            // are read by name: a `StorageEvent` check and typed getters would each be an import.)
+            "storage" => {
+                if get(e, "key").as_string().as_deref() != Some(crate::storage::KEY) {
+                    return;
+                }
+                if let Some(json) = get(e, "newValue").as_string() {
+                    push(&self.weak, Job::Sync(json));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Starts every listener. They hold only a `Weak` to the runtime.
 pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
-    let mut out = Vec::new();
-    let Some(w) = window() else { return out };
-    let Some(doc) = w.document() else { return out };
-
-    // Scroll: passive, read at most once per animation frame.
+    let Some(w) = window() else { return Vec::new() };
+    let Some(doc) = w.document() else { return Vec::new() };
     let pending = Rc::new(Cell::new(false));
-    let frame: Rc<Callback> = {
+    let frame = {
         let (pending, send) = (pending.clone(), send_fn(weak));
-        Rc::new(Callback::new(move |_| {
+        Callback::new(move |_| {
             pending.set(false);
             if let Some(i) = scroll_input() {
                 send(i);
             }
-        }))
+        })
     };
-    out.push(Listener::new(&w, "scroll", false, {
-        let w = w.clone();
-        move |_| {
-            if !pending.replace(true) {
-                let _ = call(&w, "requestAnimationFrame", (*frame).as_ref());
-            }
-        }
-    }));
-
-    // Activity (throttled to one a second): resets idle.
-    let last = Rc::new(Cell::new(0.0f64));
-    for kind in ["pointerdown", "keydown", "touchstart", "mousemove", "wheel"] {
-        let (last, send) = (last.clone(), send_fn(weak));
-        out.push(Listener::new(&doc, kind, true, move |e: Event| {
-            let t = get(&e, "timeStamp").as_f64().unwrap_or(0.0);
-            if t - last.get() > 1000.0 {
-                last.set(t);
-                send(Input::Activity);
-            }
-        }));
-    }
-
-    // Exit intent, desktop: the pointer leaves the document (relatedTarget is null). Read by
-    // name: only a mouse event has a `relatedTarget` that is null (other events: undefined).
-    {
-        let send = send_fn(weak);
-        out.push(Listener::new(&doc, "mouseout", false, move |e: Event| {
-            if get(&e, "relatedTarget").is_null() {
-                // Whole pixels, as the typed (`long`) getter gave them.
-                send(Input::PointerLeave { y: get(&e, "clientY").as_f64().map_or(0.0, f64::trunc) });
-            }
-        }));
-        let send2 = send_fn(weak);
-        out.push(Listener::new(&doc, "mouseover", false, move |e: Event| {
-            if get(&e, "relatedTarget").is_null() {
-                send2(Input::PointerEnter);
-            }
-        }));
-    }
-
-    // Tab hidden / shown.
-    {
-        let send = send_fn(weak);
-        out.push(Listener::new(&doc, "visibilitychange", false, move |_| send(Input::Visibility { hidden: hidden() })));
-    }
-
-    // Back/forward inside the page's history: a back attempt, then the page it lands on.
-    {
-        let send = send_fn(weak);
-        out.push(Listener::new(&w, "popstate", false, move |_| {
-            send(Input::BackAttempt);
-            send(page_view(true));
-        }));
-    }
-
-    // Commerce clicks on the bundle's selectors.
-    {
-        let send = send_fn(weak);
-        let (add, checkout) = (settings.selectors.add_to_cart.clone(), settings.selectors.checkout.clone());
-        out.push(Listener::new(&doc, "click", true, move |e: Event| {
-            let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-            if let Some(btn) = el.closest(&add).ok().flatten() {
-                send(ga4::commerce("add_to_cart", &data_item(&btn), Source::Dom));
-            } else if el.closest(&checkout).ok().flatten().is_some() {
-                send(ga4::commerce("begin_checkout", &Value::Null, Source::Dom));
-            }
-        }));
-    }
-
-    // Site search submits.
-    {
-        let send = send_fn(weak);
-        let form_sel = settings.selectors.search_form.clone();
-        out.push(Listener::new(&doc, "submit", true, move |e: Event| {
-            let Some(form) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-            let is_search = call(&form, "matches", &JsValue::from_str(&form_sel)).is_ok_and(|m| m.is_truthy())
-                || form.query_selector("input[type=search]").ok().flatten().is_some();
-            if !is_search {
-                return;
-            }
-            let input = form
-                .query_selector("input[type=search], input[name=q], input[name=s], input[name=search], input[name=query], input[name=keyword], input[type=text]")
-                .ok()
-                .flatten();
-            // Every element the selector matches is an <input>: its `value`, read by name.
-            if let Some(q) = input.and_then(|i| get(&i, "value").as_string()).map(|v| v.trim().to_string()).filter(|q| !q.is_empty()) {
-                send(Input::Search { query: q, source: Source::Dom });
-            }
-        }));
-    }
-    out
+    let senses = Senses {
+        weak: weak.clone(),
+        w: w.clone(),
+        pending,
+        frame,
+        last: Cell::new(0.0),
+        add_to_cart: settings.selectors.add_to_cart.clone(),
+        checkout: settings.selectors.checkout.clone(),
+        search_form: settings.selectors.search_form.clone(),
+    };
+    let handler = Rc::new(Callback::new(move |e: Event| senses.on(&e)));
+    EVENTS.iter().map(|&(on_window, kind, capture)| Listener::shared(if on_window { &w } else { &doc }, kind, capture, &handler)).collect()
 }
 
 fn send_fn(weak: &Weak<Shared>) -> impl Fn(Input) {
