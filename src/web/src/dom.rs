@@ -19,15 +19,15 @@
 
 use crate::prompt::Prompts;
 use crate::ui::{Sink, UiEvent};
-use gloo_timers::callback::Timeout;
-use js_sys::{Array, Reflect};
+use crate::browser::{call, dict, get, query, query_all, window, Callback, Timer};
+use js_sys::Array;
+use moments_engine::Value;
 use moments_engine::action::{Action, Position};
 use moments_engine::sanitize::{is_safe_style, safe_image_url, safe_url};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, Element, HtmlTemplateElement, MutationObserver, Node};
+use web_sys::{CssStyleSheet, Document, Element, MutationObserver, Node};
 
 /// How many times a change that the page overwrote is re-applied, per element and action.
 pub const MAX_REPAIRS: u8 = 3;
@@ -36,7 +36,7 @@ pub const MAX_REPAIRS: u8 = 3;
 pub const PREHIDE_MS: u32 = 1500;
 
 pub(crate) fn doc() -> Option<Document> {
-    web_sys::window()?.document()
+    window()?.document()
 }
 
 /// The attributes `hide` and `show` mark elements with; a stylesheet does the rest. Neither the
@@ -70,24 +70,44 @@ pub fn attr_ok(name: &str, value: &str, img: bool) -> bool {
 /// Parses sanitized HTML into a fragment (inert until inserted), dropping scripts, `on*`
 /// attributes and unsafe URLs on the way.
 fn fragment(html: &str) -> Option<Node> {
-    let t: HtmlTemplateElement = doc()?.create_element("template").ok()?.dyn_into().ok()?;
+    let t = doc()?.create_element("template").ok()?;
     t.set_inner_html(html);
-    let frag = t.content();
-    if let Ok(all) = frag.query_selector_all("*") {
-        for i in 0..all.length() {
-            let Some(el) = all.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-            if el.local_name() == "script" {
+    let frag = get(&t, "content"); // a <template>'s fragment
+    if frag.is_undefined() {
+        return None; // not an HTML document: no <template> to parse with
+    }
+    if let Some(all) = query_all(&frag, "*") {
+        for el in all.iter() {
+            let el: Element = el.unchecked_into();
+            if get(&el, "localName").as_string().as_deref() == Some("script") {
                 el.remove();
                 continue;
             }
-            for name in el.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+            let names: Array = call(&el, "getAttributeNames", &JsValue::UNDEFINED).map_or_else(|_| Array::new(), JsCast::unchecked_into);
+            for name in names.iter().filter_map(|n| n.as_string()) {
                 if !attr_ok(&name, &el.get_attribute(&name).unwrap_or_default(), true) {
                     let _ = el.remove_attribute(&name);
                 }
             }
         }
     }
-    Some(frag.into())
+    Some(frag.unchecked_into())
+}
+
+/// A node's children, as an array (`childNodes` read by name).
+fn children(node: &JsValue) -> Array {
+    Array::from(&get(node, "childNodes"))
+}
+
+/// Whether a node is in the document (`isConnected` read by name).
+pub(crate) fn connected(node: &JsValue) -> bool {
+    get(node, "isConnected").is_truthy()
+}
+
+/// Whether two handles are the same node. (Compared as plain values, `===`: the typed `==` goes
+/// through an import of its own, `Object.is`.)
+fn same_node(a: &JsValue, b: &JsValue) -> bool {
+    a == b
 }
 
 fn set_attr(el: &Element, name: &str, v: &Option<String>) {
@@ -98,18 +118,17 @@ fn set_attr(el: &Element, name: &str, v: &Option<String>) {
 }
 
 fn computed_display(el: &Element) -> String {
-    web_sys::window()
-        .and_then(|w| w.get_computed_style(el).ok().flatten())
-        .and_then(|s| s.get_property_value("display").ok())
+    window()
+        .and_then(|w| call(&w, "getComputedStyle", el).ok())
+        .and_then(|s| call(&s, "getPropertyValue", &JsValue::from_str("display")).ok())
+        .and_then(|v| v.as_string())
         .unwrap_or_default()
 }
 
 fn remove_nodes(nodes: &Array) {
     for n in nodes.iter() {
-        let n: Node = n.unchecked_into();
-        if let Some(p) = n.parent_node() {
-            let _ = p.remove_child(&n);
-        }
+        // Element, text or comment: each has `remove()` (nothing happens without a parent).
+        n.unchecked_into::<Element>().remove();
     }
 }
 
@@ -197,24 +216,24 @@ fn same(a: &Action, b: &Action) -> bool {
 fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
     Some(match a {
         Action::Replace { content, html, .. } => {
-            let orig = Array::from(&el.child_nodes());
+            let orig = children(el);
             if *html {
                 el.replace_children_with_node(&Array::of1(&fragment(content)?.into()));
             } else {
                 el.set_text_content(Some(content));
             }
-            Undo::Content(orig, Array::from(&el.child_nodes()))
+            Undo::Content(orig, children(el))
         }
         Action::Insert { position, html, .. } => {
             let frag = fragment(html)?;
-            let nodes = Array::from(&frag.child_nodes());
-            match position {
-                Position::Before => el.before_with_node_1(&frag),
-                Position::After => el.after_with_node_1(&frag),
-                Position::Prepend => el.prepend_with_node_1(&frag),
-                Position::Append => el.append_with_node_1(&frag),
-            }
-            .ok()?;
+            let nodes = children(&frag);
+            let method = match position {
+                Position::Before => "before",
+                Position::After => "after",
+                Position::Prepend => "prepend",
+                Position::Append => "append",
+            };
+            call(el, method, &frag).ok()?;
             Undo::Inserted(nodes)
         }
         Action::Attr { name, value, .. } => {
@@ -258,14 +277,14 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
 fn holds(m: &Mark, a: &Action) -> bool {
     let el = &m.el;
     match (&m.undo, a) {
-        (Undo::Content(_, ours), _) => ours.iter().all(|n| el.contains(Some(n.unchecked_ref()))),
-        (Undo::Inserted(nodes), _) => nodes.iter().all(|n| n.unchecked_ref::<Node>().is_connected()),
+        (Undo::Content(_, ours), _) => ours.iter().all(|n| call(el, "contains", &n).is_ok_and(|v| v.is_truthy())),
+        (Undo::Inserted(nodes), _) => nodes.iter().all(|n| connected(&n)),
         (_, Action::Attr { name, value, .. }) => el.get_attribute(name).as_deref() == Some(value.as_str()),
         (_, Action::Class { add, remove, .. }) => {
             let l = el.class_list();
             add.iter().all(|c| l.contains(c)) && !remove.iter().any(|c| l.contains(c))
         }
-        (_, Action::Hide(_)) => el.has_attribute(HIDE),
+        (_, Action::Hide(_)) => el.get_attribute(HIDE).is_some(),
         (_, Action::Show(_)) => computed_display(el) != "none",
         _ => true,
     }
@@ -304,7 +323,7 @@ fn undo(m: &Mark, a: &Action) {
             if let Some(m) = mark {
                 let _ = el.remove_attribute(m);
             }
-            if hidden.is_some() && !el.has_attribute("hidden") {
+            if hidden.is_some() && el.get_attribute("hidden").is_none() {
                 set_attr(el, "hidden", hidden);
             }
         }
@@ -331,7 +350,7 @@ impl Inner {
             if only.is_some() {
                 return true;
             }
-            let keep = m.el.is_connected();
+            let keep = connected(&m.el);
             if !keep {
                 if let Undo::Inserted(nodes) = &m.undo {
                     remove_nodes(nodes);
@@ -341,11 +360,11 @@ impl Inner {
         });
         let mut pruned = false;
         for l in live.iter().filter(|l| l.on && only.unwrap_or(l.id) == l.id) {
-            let Some(found) = l.act.selector().and_then(|s| d.query_selector_all(s).ok()) else { continue };
+            let Some(found) = l.act.selector().and_then(|s| query_all(&d, s)) else { continue };
             let (mut new, mut has) = (0, 0);
-            for i in 0..found.length() {
-                let Some(el) = found.item(i).and_then(|e| e.dyn_into::<Element>().ok()) else { continue };
-                if let Some(m) = marks.iter_mut().find(|m| m.live == l.id && m.el == el) {
+            for el in found.iter() {
+                let el: Element = el.unchecked_into();
+                if let Some(m) = marks.iter_mut().find(|m| m.live == l.id && same_node(&m.el, &el)) {
                     has += 1;
                     if m.active && !holds(m, &l.act) {
                         // Overwritten by the page: re-apply over the page's new state, a few times.
@@ -366,7 +385,7 @@ impl Inner {
                     let mut k = 0;
                     while k < marks.len() {
                         let m = &mut marks[k];
-                        let older = if m.active && m.el == el { live.iter().find(|o| o.id == m.live) } else { None };
+                        let older = if m.active && same_node(&m.el, &el) { live.iter().find(|o| o.id == m.live) } else { None };
                         if older.is_some_and(|o| part(&o.act) == p || (p == (0, "") && part(&o.act).0 == 0)) {
                             m.active = false;
                             // The same rule firing again on the same part (new text from a
@@ -395,14 +414,14 @@ impl Inner {
             live.retain(|l| l.on || marks.iter().any(|m| m.live == l.id));
         }
         if let Some(mo) = &self.mo {
-            mo.take_records();
+            let _ = call(mo, "takeRecords", &JsValue::UNDEFINED);
         }
     }
 
     /// (Re-)observes the document: new elements, and the attributes the live actions care about.
     fn observe(&self) {
         let (Some(mo), Some(d)) = (&self.mo, doc()) else { return };
-        let want = Array::new();
+        let mut want = Vec::new();
         for l in self.live.iter().filter(|l| l.on) {
             let names: &[&str] = match &l.act {
                 Action::Attr { name, .. } => &[name.as_str()],
@@ -411,18 +430,17 @@ impl Inner {
                 Action::Show(_) => &[SHOW, "hidden", "class", "style"],
                 _ => &[],
             };
-            for n in names {
-                want.push(&JsValue::from_str(n));
-            }
+            want.extend(names.iter().map(|n| Value::Str(n.to_string())));
         }
-        let init = web_sys::MutationObserverInit::new();
-        init.set_child_list(true);
-        init.set_subtree(true);
-        if want.length() > 0 {
-            init.set_attributes(true);
-            init.set_attribute_filter(&want);
+        // The options as JSON: one `JSON.parse` instead of an import per option setter.
+        let mut init = Value::Obj(Vec::new());
+        init.set("childList", true.into());
+        init.set("subtree", true.into());
+        if !want.is_empty() {
+            init.set("attributes", true.into());
+            init.set("attributeFilter", Value::Arr(want));
         }
-        let _ = mo.observe_with_options(&d, &init);
+        let _ = mo.observe_with_options(&d, &dict(&init.to_json()));
     }
 }
 
@@ -434,7 +452,7 @@ pub struct Applier {
     prehide: Option<Prehide>,
     /// The stylesheet behind `hide` and `show`, while they are in use.
     display: Option<Hider>,
-    callback: Option<Closure<dyn FnMut(Array, MutationObserver)>>,
+    callback: Option<Callback>,
 }
 
 fn emit_all(sink: &Sink, ev: Vec<UiEvent>) {
@@ -519,7 +537,8 @@ impl Applier {
         }
         let weak: Weak<RefCell<Inner>> = Rc::downgrade(&self.inner);
         let sink = self.sink.clone();
-        let cb = Closure::<dyn FnMut(Array, MutationObserver)>::new(move |_: Array, _: MutationObserver| {
+        // The records are not read (the DOM's state is what counts): the argument is ignored.
+        let cb = Callback::new(move |_| {
             let Some(inner) = weak.upgrade() else { return };
             let mut ev = Vec::new();
             if let Ok(mut i) = inner.try_borrow_mut() {
@@ -539,7 +558,7 @@ impl Applier {
         self.prompts.close_all();
         let Ok(mut inner) = self.inner.try_borrow_mut() else { return };
         if let Some(mo) = &inner.mo {
-            mo.disconnect();
+            let _ = call(mo, "disconnect", &JsValue::UNDEFINED);
         }
         let Inner { live, marks, .. } = &mut *inner;
         while let Some(m) = marks.pop() {
@@ -576,9 +595,9 @@ pub(crate) fn nonce() -> String {
     let Some(d) = doc() else { return String::new() };
     ["script[nonce][src*=moments]", "script[nonce]"]
         .iter()
-        .find_map(|s| d.query_selector(s).ok().flatten())
+        .find_map(|s| query(&d, s).ok().flatten())
         .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
-        .map(|s| s.nonce())
+        .and_then(|s| get(&s, "nonce").as_string())
         .unwrap_or_default()
 }
 
@@ -586,11 +605,11 @@ pub(crate) fn nonce() -> String {
 /// by CSP without `'unsafe-inline'`).
 pub(crate) fn sheet(css: &str) -> Option<CssStyleSheet> {
     let d = doc()?;
-    if !Reflect::has(&d, &JsValue::from_str("adoptedStyleSheets")).unwrap_or(false) {
+    if get(&d, "adoptedStyleSheets").is_undefined() {
         return None;
     }
     let s = CssStyleSheet::new().ok()?;
-    s.replace_sync(css).ok()?;
+    call(&s, "replaceSync", &JsValue::from_str(css)).ok()?;
     Some(s)
 }
 
@@ -616,13 +635,13 @@ enum Hider {
 fn adopt(css: &str) -> Option<Hider> {
     let d = doc()?;
     if let Some(s) = sheet(css) {
-        let all = Array::from(&d.adopted_style_sheets());
+        let all = Array::from(&get(&d, "adoptedStyleSheets"));
         all.push(&s);
         d.set_adopted_style_sheets(&all);
         return Some(Hider::Sheet(s));
     }
     let el = style_element(css)?;
-    let parent = d.query_selector("head").ok().flatten().or_else(|| d.document_element())?;
+    let parent = query(&d, "head").ok().flatten().or_else(|| Some(get(&d, "documentElement")).filter(|e| !e.is_null()).map(JsCast::unchecked_into))?;
     parent.append_child(&el).ok()?;
     Some(Hider::Element(el))
 }
@@ -633,7 +652,7 @@ fn unhide(h: Hider) {
         Hider::Sheet(s) => {
             if let Some(d) = doc() {
                 let s: &JsValue = s.as_ref();
-                let keep: Array = d.adopted_style_sheets().iter().filter(|x| x != s).collect();
+                let keep: Array = Array::from(&get(&d, "adoptedStyleSheets")).iter().filter(|x| x != s).collect();
                 d.set_adopted_style_sheets(&keep);
             }
         }
@@ -646,7 +665,7 @@ fn unhide(h: Hider) {
 #[must_use = "the elements show again as soon as the Prehide is dropped"]
 pub struct Prehide {
     hider: Rc<RefCell<Option<Hider>>>,
-    _timer: Option<Timeout>,
+    _timer: Option<Timer>,
 }
 
 /// Hides the elements matching `selectors` (invalid selectors are skipped) with one stylesheet.
@@ -655,7 +674,7 @@ pub fn prehide(selectors: &[String]) -> Prehide {
     if let Some(d) = doc() {
         for s in selectors {
             // A selector the browser accepts cannot end the rule early (braces only in strings).
-            if !s.is_empty() && d.query_selector(s).is_ok() {
+            if !s.is_empty() && query(&d, s).is_ok() {
                 css.push_str(s);
                 css.push_str("{opacity:0!important}");
             }
@@ -667,7 +686,7 @@ pub fn prehide(selectors: &[String]) -> Prehide {
     }
     let timer = {
         let hider = hider.clone();
-        Timeout::new(PREHIDE_MS, move || {
+        Timer::once(PREHIDE_MS, move || {
             if let Some(h) = hider.try_borrow_mut().ok().and_then(|mut h| h.take()) {
                 unhide(h);
             }

@@ -59,7 +59,7 @@ impl State {
             (self.next, self.end) = initial();
         }
         let mut at = (self.next + align - 1) & !(align - 1);
-        if at.checked_add(size).map_or(true, |e| e > self.end) {
+        if at.checked_add(size).is_none_or(|e| e > self.end) {
             let pages = (size + align).div_ceil(PAGE).max(MIN_GROW);
             let prev = grow(pages);
             if prev == usize::MAX {

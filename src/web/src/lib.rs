@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod browser;
 pub mod dom;
 #[cfg(all(feature = "small-alloc", target_arch = "wasm32", not(target_feature = "atomics")))]
 pub mod heap;
@@ -179,6 +180,8 @@ pub fn evaluate(condition: &str, context: &str) -> bool {
 /// `contexts` (a JSON array) `rounds` times. Returns
 /// `{"rules", "contexts", "matches", "compileMs", "roundMs": [...]}` as JSON, timed with the
 /// host's `performance.now()` (JSON parsing is not timed).
+/// Only in builds with the `bench` feature (it is not shipped).
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench_conditions(rules: &str, contexts: &str, rounds: u32) -> String {
     use moments_engine::condition::Condition;

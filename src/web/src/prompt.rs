@@ -16,15 +16,15 @@
 
 use crate::dom::{doc, sheet, style_element};
 use crate::ui::{Sink, UiEvent};
-use gloo_timers::callback::Timeout;
+use crate::browser::{call, dict, get, query, query_all, Callback, Timer};
 use js_sys::Array;
 use moments_engine::action::{ButtonTarget, Layout, Prompt};
 use moments_engine::sanitize::safe_url;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Element, Event, EventTarget, HtmlElement, KeyboardEvent, ShadowRoot};
+use wasm_bindgen::JsValue;
+use web_sys::{CssStyleSheet, Document, Element, Event, EventTarget, HtmlElement, ShadowRoot};
 
 /// How long a toast stays (ms) when not hovered or focused.
 pub const TOAST_MS: u32 = 8000;
@@ -208,16 +208,16 @@ struct Open {
     prev: Option<HtmlElement>,
     /// Listeners: `act` for clicks and keys, `watch` for focus and hover (two closures, so that
     /// moving focus from a key handler never re-enters the closure that is running).
-    act: Closure<dyn FnMut(Event)>,
-    watch: Closure<dyn FnMut(Event)>,
-    timer: Option<Timeout>,
+    act: Callback,
+    watch: Callback,
+    timer: Option<Timer>,
     hover: bool,
     focus: bool,
 }
 
 impl Open {
     fn panel(&self) -> Option<HtmlElement> {
-        self.root.query_selector(".p").ok().flatten()?.dyn_into().ok()
+        query(&self.root, ".p").ok().flatten().map(JsCast::unchecked_into)
     }
 
     /// Adds (or removes) the listeners of [`EVENTS`] this layout needs.
@@ -235,7 +235,12 @@ impl Open {
             };
             let f = if i < 2 { &self.act } else { &self.watch };
             let f = f.as_ref().unchecked_ref();
-            let _ = if add { t.add_event_listener_with_callback(k, f) } else { t.remove_event_listener_with_callback(k, f) };
+            // (The same imports as `Listener`'s, not listening passively: keydown may prevent Tab.)
+            let _ = if add {
+                t.add_event_listener_with_callback_and_add_event_listener_options(k, f, &dict(r#"{"capture":false}"#))
+            } else {
+                t.remove_event_listener_with_callback_and_bool(k, f, false)
+            };
         }
     }
 }
@@ -299,23 +304,25 @@ impl St {
 
     fn render(&mut self, rule: &str, p: &Prompt, out: &mut Out) -> Option<()> {
         let d = doc()?;
-        let body = d.body()?;
+        let body = Some(get(&d, "body")).filter(|b| !b.is_null())?.unchecked_into::<Element>();
         let host = d.create_element("moments-prompt").ok()?;
-        let root = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).ok()?;
+        let root: ShadowRoot = call(&host, "attachShadow", &dict::<JsValue>(r#"{"mode":"open"}"#)).ok()?.unchecked_into();
         let node = p.flow.as_ref().and_then(|f| f.nodes.iter().position(|n| n.id == f.start)).unwrap_or(0);
-        root.set_inner_html(&markup(p, node, false));
+        // A shadow root is driven through Element's and Document's imports where the two have the
+        // same member (`innerHTML`, `adoptedStyleSheets`, `activeElement`): fewer imports.
+        root.unchecked_ref::<Element>().set_inner_html(&markup(p, node, false));
         if self.sheet.is_none() {
             self.sheet = sheet(CSS);
         }
         match &self.sheet {
-            Some(s) => root.set_adopted_style_sheets(&Array::of1(s)),
+            Some(s) => root.unchecked_ref::<Document>().set_adopted_style_sheets(&Array::of1(s)),
             None => {
                 root.append_child(&style_element(CSS)?.into()).ok()?;
             }
         }
         body.append_child(&host).ok()?;
         let handler = |rule: String, w: Weak<RefCell<St>>| {
-            Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+            Callback::new(move |e: Event| {
                 if let Some(st) = w.upgrade() {
                     run(&st, &mut |s, out| s.on_event(&rule, &e, out));
                 }
@@ -351,7 +358,7 @@ impl St {
     fn arm(&self, o: &mut Open) {
         o.timer = (!o.hover && !o.focus).then(|| {
             let (w, rule) = (self.me.clone(), o.rule.clone());
-            Timeout::new(TOAST_MS, move || {
+            Timer::once(TOAST_MS, move || {
                 if let Some(st) = w.upgrade() {
                     run(&st, &mut |s, out| s.close(&rule, false, out));
                 }
@@ -363,10 +370,10 @@ impl St {
         o.node = node;
         let mut s = String::new();
         flow_markup(&mut s, &o.p, node, !o.trail.is_empty());
-        if let Ok(Some(f)) = o.root.query_selector(".f") {
+        if let Ok(Some(f)) = query(&o.root, ".f") {
             f.set_inner_html(&s);
         }
-        out.focus = o.root.get_element_by_id("q").and_then(|q| q.dyn_into().ok());
+        out.focus = query(&o.root, "#q").ok().flatten().map(JsCast::unchecked_into);
     }
 
     /// Closes `rule`'s prompt: reported as dismissed when the shopper closed it. Focus goes back
@@ -375,8 +382,8 @@ impl St {
         let Some(i) = self.open.iter().position(|o| o.rule == rule) else { return };
         let o = self.open.remove(i);
         o.listen(false);
-        if o.root.active_element().is_some() || o.p.layout == Layout::Modal {
-            out.focus = o.prev.clone().filter(|p| p.is_connected());
+        if o.root.unchecked_ref::<Document>().active_element().is_some() || o.p.layout == Layout::Modal {
+            out.focus = o.prev.clone().filter(|p| crate::dom::connected(p));
         }
         o.host.remove();
         if dismissed {
@@ -397,7 +404,7 @@ impl St {
 
     fn on_event(&mut self, rule: &str, e: &Event, out: &mut Out) {
         let Some(i) = self.open.iter().position(|o| o.rule == rule) else { return };
-        let kind = e.type_();
+        let kind = get(e, "type").as_string().unwrap_or_default();
         match kind.as_str() {
             "click" => {
                 let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
@@ -424,13 +431,14 @@ impl St {
                 }
             }
             "keydown" => {
-                let Some(k) = e.dyn_ref::<KeyboardEvent>() else { return };
-                match k.key().as_str() {
+                // A keyboard event's `key`, read by name (no `KeyboardEvent` check and getter).
+                let Some(key) = get(e, "key").as_string() else { return };
+                match key.as_str() {
                     "Escape" | "Esc" => {
-                        e.stop_propagation();
+                        let _ = call(e, "stopPropagation", &JsValue::UNDEFINED);
                         self.close(rule, true, out);
                     }
-                    "Tab" if self.open[i].p.layout == Layout::Modal => self.trap(i, k),
+                    "Tab" if self.open[i].p.layout == Layout::Modal => self.trap(i, e),
                     _ => {}
                 }
             }
@@ -438,10 +446,11 @@ impl St {
                 // Focus went outside the modal (a page script, the browser's UI): bring it back,
                 // after this event (focusing here would re-enter this very listener).
                 let o = &mut self.open[i];
-                let host: &EventTarget = o.host.as_ref();
-                if e.target().is_some_and(|t| &t != host) {
+                let host: &JsValue = o.host.as_ref();
+                // (`===` on plain values: the typed `!=` would import `Object.is`.)
+                if e.target().is_some_and(|t| JsValue::from(t) != *host) {
                     if let Some(p) = o.panel() {
-                        o.timer = Some(Timeout::new(0, move || drop(p.focus())));
+                        o.timer = Some(Timer::once(0, move || drop(p.focus())));
                     }
                 }
             }
@@ -459,24 +468,23 @@ impl St {
     }
 
     /// Keeps Tab and Shift-Tab inside the modal, cycling.
-    fn trap(&self, i: usize, k: &KeyboardEvent) {
+    fn trap(&self, i: usize, k: &Event) {
         let o = &self.open[i];
-        let Ok(list) = o.root.query_selector_all("a[href],button") else { return };
+        let Some(list) = query_all(&o.root, "a[href],button") else { return };
         let n = list.length();
         if n == 0 {
-            k.prevent_default();
+            let _ = call(k, "preventDefault", &JsValue::UNDEFINED);
             return;
         }
-        let (first, last) = (list.item(0), list.item(n - 1));
-        let active = o.root.active_element().map(Into::<web_sys::Node>::into);
-        let panel = o.panel().map(Into::<web_sys::Node>::into);
-        let inside = active.is_some() && active != panel;
-        let to = if k.shift_key() { (!inside || active == first).then_some(last) } else { (active == last).then_some(first) };
-        if let Some(Some(t)) = to {
-            k.prevent_default();
-            if let Ok(t) = t.dyn_into::<HtmlElement>() {
-                let _ = t.focus();
-            }
+        let (first, last) = (list.iter().next().unwrap_or_default(), list.iter().nth(n as usize - 1).unwrap_or_default());
+        let active: JsValue = o.root.unchecked_ref::<Document>().active_element().map_or(JsValue::NULL, Into::into);
+        let panel: JsValue = o.panel().map_or(JsValue::NULL, Into::into);
+        let inside = !active.is_null() && active != panel;
+        let to = if get(k, "shiftKey").is_truthy() { (!inside || active == first).then_some(last) } else { (active == last).then_some(first) };
+        if let Some(t) = to {
+            let _ = call(k, "preventDefault", &JsValue::UNDEFINED);
+            // Links and buttons of our own markup: HTML elements.
+            let _ = t.unchecked_into::<HtmlElement>().focus();
         }
     }
 

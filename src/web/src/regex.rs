@@ -3,6 +3,14 @@
 
 use moments_engine::condition::{set_regex_factory, RegexMatcher};
 use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `RegExp` constructor.
+    #[wasm_bindgen(thread_local_v2, js_name = RegExp)]
+    static REGEXP: js_sys::Function;
+}
 
 struct JsRegex(js_sys::RegExp);
 
@@ -20,11 +28,11 @@ fn compile(pattern: &str) -> Result<Rc<dyn RegexMatcher>, String> {
         None => (pattern, ""),
     };
     // `new RegExp` throws on a bad pattern; Reflect.construct turns the throw into an Err.
-    let ctor: js_sys::Function = js_sys::RegExp::new("", "").constructor();
-    let args = js_sys::Array::of2(&pattern.into(), &flags.into());
-    match js_sys::Reflect::construct(&ctor, &args) {
-        Ok(re) => Ok(Rc::new(JsRegex(re.into()))),
-        Err(e) => Err(js_sys::Error::from(e).message().into()),
+    let args = js_sys::Array::of1(&pattern.into());
+    args.push(&flags.into());
+    match REGEXP.with(|ctor| js_sys::Reflect::construct(ctor, &args)) {
+        Ok(re) => Ok(Rc::new(JsRegex(re.unchecked_into()))),
+        Err(e) => Err(crate::browser::get(&e, "message").as_string().unwrap_or_default()),
     }
 }
 

@@ -8,10 +8,9 @@ use crate::listen::Listener;
 use crate::senses;
 use crate::storage::{Kind, Store};
 use crate::ui::{Sink, UiEvent};
-use gloo_timers::callback::Interval;
+use crate::browser::Timer;
 use moments_engine::{Effect, Engine, Input, Problem, Time, Value};
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
 
@@ -44,14 +43,15 @@ pub struct Runtime {
     pub(crate) debug: bool,
     applier: Applier,
     _listeners: Vec<Listener>,
-    _ticker: Option<Interval>,
+    _ticker: Option<Timer>,
 }
 
 /// Shared between the handle and every listener (listeners hold a `Weak`, so dropping the handle's
 /// `Rc` drops everything).
 pub struct Shared {
     pub(crate) rt: RefCell<Option<Runtime>>,
-    queue: RefCell<VecDeque<Job>>,
+    /// Jobs in order. (A `Vec`: it holds a job or two at a time, and `VecDeque`'s code is bigger.)
+    queue: RefCell<Vec<Job>>,
     /// `destroy()` was called while the runtime was busy (from an `on()` handler): the queue
     /// loop tears down as soon as the current job is done.
     dying: std::cell::Cell<bool>,
@@ -74,8 +74,10 @@ impl Shared {
 
 /// The current time as the engine wants it.
 pub fn now() -> Time {
-    let d = js_sys::Date::new_0();
-    Time { ms: d.get_time(), offset_min: -(d.get_timezone_offset() as i32) }
+    let d: JsValue = js_sys::Date::new_0().into();
+    // Both read by name from one `Date` (no import per getter).
+    let num = |method| crate::browser::call(&d, method, &JsValue::UNDEFINED).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    Time { ms: num("getTime"), offset_min: -(num("getTimezoneOffset") as i32) }
 }
 
 /// Randomness for a new shopper id.
@@ -89,28 +91,16 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     let stored = store.read();
     let (engine, warnings) = Engine::new(bundle, stored.as_deref(), now(), seed())?;
     let consent = opts.consent.unwrap_or(engine.bundle().settings.consent_granted);
-    let shared = Rc::new(Shared { rt: RefCell::new(None), queue: RefCell::new(VecDeque::new()), dying: std::cell::Cell::new(false) });
+    let shared = Rc::new(Shared { rt: RefCell::new(None), queue: RefCell::new(Vec::new()), dying: std::cell::Cell::new(false) });
     let weak = Rc::downgrade(&shared);
     let sink: Sink = {
         let weak = weak.clone();
         Rc::new(move |e| push(&weak, Job::Ui(e)))
     };
-    let mut listeners = senses::listen(&weak, &engine.bundle().settings);
-    if let Some(w) = web_sys::window() {
-        // Another tab of the shop stored its profile: take in its cart and caps.
-        let weak = weak.clone();
-        listeners.push(Listener::new(&w, "storage", false, move |e: web_sys::Event| {
-            let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(&e) else { return };
-            if e.key().as_deref() == Some(crate::storage::KEY) {
-                if let Some(json) = e.new_value() {
-                    push(&weak, Job::Sync(json));
-                }
-            }
-        }));
-    }
+    let listeners = senses::listen(&weak, &engine.bundle().settings);
     let ticker = {
         let weak = weak.clone();
-        Some(Interval::new(1000, move || {
+        Some(Timer::every(1000, move || {
             if !senses::hidden() {
                 push(&weak, Job::Input(Input::Tick));
             }
@@ -169,7 +159,7 @@ pub fn prehide_selectors(bundle: &moments_engine::bundle::Bundle) -> Vec<String>
 /// Queues a job and runs the queue unless it is already running further up the stack.
 pub fn push(weak: &Weak<Shared>, job: Job) {
     if let Some(shared) = weak.upgrade() {
-        shared.queue.borrow_mut().push_back(job);
+        shared.queue.borrow_mut().push(job);
         pump(&shared);
     }
 }
@@ -188,7 +178,13 @@ pub fn pump(shared: &Shared) {
             shared.queue.borrow_mut().clear();
             return;
         };
-        let Some(job) = shared.queue.borrow_mut().pop_front() else { return };
+        let job = {
+            let mut q = shared.queue.borrow_mut();
+            if q.is_empty() {
+                return;
+            }
+            q.remove(0)
+        };
         let t = now();
         let effects = match job {
             Job::Input(input) => rt.engine.handle(&input, t),

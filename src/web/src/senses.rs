@@ -7,27 +7,25 @@ use moments_engine::settings::Settings;
 use moments_engine::{ga4, Input, Value};
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlInputElement, MouseEvent};
-
-fn window() -> Option<web_sys::Window> {
-    web_sys::window()
-}
+use crate::browser::{call, get, query, window, Callback};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, Event};
 
 /// Whether the page is hidden (a background tab).
 pub fn hidden() -> bool {
-    window().and_then(|w| w.document()).is_some_and(|d| d.hidden())
+    window().and_then(|w| w.document()).is_some_and(|d| get(&d, "hidden").is_truthy())
 }
+
+// Properties read once are read by name ([`get`], [`call`]): one import for all of them instead of
+// one (and its glue) each.
 
 /// The inputs a page load starts with: the device, the page view, a search from the URL.
 pub fn first_inputs() -> Vec<Input> {
     let mut out = Vec::new();
     let Some(w) = window() else { return out };
-    let nav = w.navigator();
-    let touch = nav.max_touch_points() > 0
-        || w.match_media("(pointer: coarse)").ok().flatten().is_some_and(|m| m.matches());
-    let width = w.inner_width().ok().and_then(|v| v.as_f64()).unwrap_or(1024.0);
+    let touch = get(&get(&w, "navigator"), "maxTouchPoints").as_f64().unwrap_or(0.0) > 0.0
+        || call(&w, "matchMedia", &JsValue::from_str("(pointer: coarse)")).is_ok_and(|m| get(&m, "matches").is_truthy());
+    let width = get(&w, "innerWidth").as_f64().unwrap_or(1024.0);
     let kind = match (touch, width) {
         (true, x) if x < 768.0 => DeviceKind::Mobile,
         (true, x) if x < 1200.0 => DeviceKind::Tablet,
@@ -43,131 +41,164 @@ pub fn first_inputs() -> Vec<Input> {
 pub fn page_view(spa: bool) -> Input {
     let w = window();
     let doc = w.as_ref().and_then(|w| w.document());
-    let url = w.as_ref().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let url = w.as_ref().and_then(|w| get(&get(w, "location"), "href").as_string()).unwrap_or_default();
     let page_type = doc
         .as_ref()
-        .and_then(|d| d.query_selector("meta[name='moments:page-type']").ok().flatten())
+        .and_then(|d| query(d, "meta[name='moments:page-type']").ok().flatten())
         .and_then(|m| m.get_attribute("content"))
         .filter(|s| !s.is_empty());
     Input::PageView {
         url,
-        referrer: doc.as_ref().map(|d| d.referrer()).unwrap_or_default(),
+        referrer: doc.as_ref().and_then(|d| get(d, "referrer").as_string()).unwrap_or_default(),
         page_type,
-        title: doc.as_ref().map(|d| d.title()).unwrap_or_default(),
+        title: doc.as_ref().and_then(|d| get(d, "title").as_string()).unwrap_or_default(),
         spa,
+    }
+}
+
+/// The page events Moments listens to: (on the window?, event, capture phase). Capture sees events
+/// before the page's own handlers can stop them.
+const EVENTS: [(bool, &str, bool); 13] = [
+    (true, "scroll", false),
+    (false, "pointerdown", true),
+    (false, "keydown", true),
+    (false, "touchstart", true),
+    (false, "mousemove", true),
+    (false, "wheel", true),
+    (false, "mouseout", false),
+    (false, "mouseover", false),
+    (false, "visibilitychange", false),
+    (true, "popstate", false),
+    (false, "click", true),
+    (false, "submit", true),
+    (true, "storage", false),
+];
+
+/// What the listeners of [`EVENTS`] share. One closure handles them all, told apart by the
+/// event's `type` (a closure each would be glue and code each).
+struct Senses {
+    weak: Weak<Shared>,
+    w: web_sys::Window,
+    /// A scroll read waits for the next animation frame.
+    pending: Rc<Cell<bool>>,
+    frame: Callback,
+    /// When activity was last reported (event time stamp, ms).
+    last: Cell<f64>,
+    add_to_cart: String,
+    checkout: String,
+    search_form: String,
+}
+
+impl Senses {
+    fn send(&self, i: Input) {
+        push(&self.weak, Job::Input(i));
+    }
+
+    fn on(&self, e: &Event) {
+        let kind = get(e, "type").as_string().unwrap_or_default();
+        match kind.as_str() {
+            // Scroll: passive, read at most once per animation frame.
+            "scroll" => {
+                if self.pending.replace(true) {
+                    return;
+                }
+                let _ = call(&self.w, "requestAnimationFrame", self.frame.as_ref());
+            }
+            // Activity (throttled to one a second): resets idle.
+            "pointerdown" | "keydown" | "touchstart" | "mousemove" | "wheel" => {
+                let t = get(e, "timeStamp").as_f64().unwrap_or(0.0);
+                if t - self.last.get() > 1000.0 {
+                    self.last.set(t);
+                    self.send(Input::Activity);
+                }
+            }
+            // Exit intent, desktop: the pointer leaves the document (relatedTarget is null). Read
+            // by name: only a mouse event has a `relatedTarget` that is null (others: undefined).
+            "mouseout" | "mouseover" => {
+                if !get(e, "relatedTarget").is_null() {
+                    return;
+                }
+                self.send(if kind == "mouseout" {
+                    // Whole pixels, as the typed (`long`) getter gave them.
+                    Input::PointerLeave { y: get(e, "clientY").as_f64().map_or(0.0, f64::trunc) }
+                } else {
+                    Input::PointerEnter
+                });
+            }
+            // Tab hidden / shown.
+            "visibilitychange" => self.send(Input::Visibility { hidden: hidden() }),
+            // Back/forward inside the page's history: a back attempt, then the page it lands on.
+            "popstate" => {
+                self.send(Input::BackAttempt);
+                self.send(page_view(true));
+            }
+            // Commerce clicks on the bundle's selectors.
+            "click" => {
+                let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+                if let Some(btn) = el.closest(&self.add_to_cart).ok().flatten() {
+                    self.send(ga4::commerce("add_to_cart", &data_item(&btn), Source::Dom));
+                } else if el.closest(&self.checkout).ok().flatten().is_some() {
+                    self.send(ga4::commerce("begin_checkout", &Value::Null, Source::Dom));
+                }
+            }
+            // Site search submits.
+            "submit" => {
+                let Some(form) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+                let is_search = call(&form, "matches", &JsValue::from_str(&self.search_form)).is_ok_and(|m| m.is_truthy())
+                    || form.query_selector("input[type=search]").ok().flatten().is_some();
+                if !is_search {
+                    return;
+                }
+                let input = form
+                    .query_selector("input[type=search], input[name=q], input[name=s], input[name=search], input[name=query], input[name=keyword], input[type=text]")
+                    .ok()
+                    .flatten();
+                // Every element the selector matches is an <input>: its `value`, read by name.
+                if let Some(q) = input.and_then(|i| get(&i, "value").as_string()).map(|v| v.trim().to_string()).filter(|q| !q.is_empty()) {
+                    self.send(Input::Search { query: q, source: Source::Dom });
+                }
+            }
+            // Another tab of the shop stored its profile: take in its cart and caps. (The fields
+            // are read by name: a `StorageEvent` check and typed getters would each be an import.)
+            "storage" => {
+                if get(e, "key").as_string().as_deref() != Some(crate::storage::KEY) {
+                    return;
+                }
+                if let Some(json) = get(e, "newValue").as_string() {
+                    push(&self.weak, Job::Sync(json));
+                }
+            }
+            _ => {}
+        }
     }
 }
 
 /// Starts every listener. They hold only a `Weak` to the runtime.
 pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
-    let mut out = Vec::new();
-    let Some(w) = window() else { return out };
-    let Some(doc) = w.document() else { return out };
-
-    // Scroll: passive, read at most once per animation frame.
+    let Some(w) = window() else { return Vec::new() };
+    let Some(doc) = w.document() else { return Vec::new() };
     let pending = Rc::new(Cell::new(false));
-    let frame: Rc<Closure<dyn FnMut()>> = {
+    let frame = {
         let (pending, send) = (pending.clone(), send_fn(weak));
-        Rc::new(Closure::new(move || {
+        Callback::new(move |_| {
             pending.set(false);
             if let Some(i) = scroll_input() {
                 send(i);
             }
-        }))
+        })
     };
-    out.push(Listener::new(&w, "scroll", false, {
-        let w = w.clone();
-        move |_| {
-            if !pending.replace(true) {
-                let _ = w.request_animation_frame((*frame).as_ref().unchecked_ref());
-            }
-        }
-    }));
-
-    // Activity (throttled to one a second): resets idle.
-    let last = Rc::new(Cell::new(0.0f64));
-    for kind in ["pointerdown", "keydown", "touchstart", "mousemove", "wheel"] {
-        let (last, send) = (last.clone(), send_fn(weak));
-        out.push(Listener::new(&doc, kind, true, move |e: Event| {
-            let t = e.time_stamp();
-            if t - last.get() > 1000.0 {
-                last.set(t);
-                send(Input::Activity);
-            }
-        }));
-    }
-
-    // Exit intent, desktop: the pointer leaves the document (relatedTarget is null).
-    {
-        let send = send_fn(weak);
-        out.push(Listener::new(&doc, "mouseout", false, move |e: Event| {
-            if let Some(m) = e.dyn_ref::<MouseEvent>() {
-                if m.related_target().is_none() {
-                    send(Input::PointerLeave { y: f64::from(m.client_y()) });
-                }
-            }
-        }));
-        let send2 = send_fn(weak);
-        out.push(Listener::new(&doc, "mouseover", false, move |e: Event| {
-            if let Some(m) = e.dyn_ref::<MouseEvent>() {
-                if m.related_target().is_none() {
-                    send2(Input::PointerEnter);
-                }
-            }
-        }));
-    }
-
-    // Tab hidden / shown.
-    {
-        let send = send_fn(weak);
-        out.push(Listener::new(&doc, "visibilitychange", false, move |_| send(Input::Visibility { hidden: hidden() })));
-    }
-
-    // Back/forward inside the page's history: a back attempt, then the page it lands on.
-    {
-        let send = send_fn(weak);
-        out.push(Listener::new(&w, "popstate", false, move |_| {
-            send(Input::BackAttempt);
-            send(page_view(true));
-        }));
-    }
-
-    // Commerce clicks on the bundle's selectors.
-    {
-        let send = send_fn(weak);
-        let (add, checkout) = (settings.selectors.add_to_cart.clone(), settings.selectors.checkout.clone());
-        out.push(Listener::new(&doc, "click", true, move |e: Event| {
-            let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-            if let Some(btn) = el.closest(&add).ok().flatten() {
-                send(ga4::commerce("add_to_cart", &data_item(&btn), Source::Dom));
-            } else if el.closest(&checkout).ok().flatten().is_some() {
-                send(ga4::commerce("begin_checkout", &Value::Null, Source::Dom));
-            }
-        }));
-    }
-
-    // Site search submits.
-    {
-        let send = send_fn(weak);
-        let form_sel = settings.selectors.search_form.clone();
-        out.push(Listener::new(&doc, "submit", true, move |e: Event| {
-            let Some(form) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-            let is_search = form.matches(&form_sel).unwrap_or(false)
-                || form.query_selector("input[type=search]").ok().flatten().is_some();
-            if !is_search {
-                return;
-            }
-            let input = form
-                .query_selector("input[type=search], input[name=q], input[name=s], input[name=search], input[name=query], input[name=keyword], input[type=text]")
-                .ok()
-                .flatten()
-                .and_then(|i| i.dyn_into::<HtmlInputElement>().ok());
-            if let Some(q) = input.map(|i| i.value().trim().to_string()).filter(|q| !q.is_empty()) {
-                send(Input::Search { query: q, source: Source::Dom });
-            }
-        }));
-    }
-    out
+    let senses = Senses {
+        weak: weak.clone(),
+        w: w.clone(),
+        pending,
+        frame,
+        last: Cell::new(0.0),
+        add_to_cart: settings.selectors.add_to_cart.clone(),
+        checkout: settings.selectors.checkout.clone(),
+        search_form: settings.selectors.search_form.clone(),
+    };
+    let handler = Rc::new(Callback::new(move |e: Event| senses.on(&e)));
+    EVENTS.iter().map(|&(on_window, kind, capture)| Listener::shared(if on_window { &w } else { &doc }, kind, capture, &handler)).collect()
 }
 
 fn send_fn(weak: &Weak<Shared>) -> impl Fn(Input) {
@@ -178,10 +209,11 @@ fn send_fn(weak: &Weak<Shared>) -> impl Fn(Input) {
 /// The current scroll position as an input.
 fn scroll_input() -> Option<Input> {
     let w = window()?;
-    let el = w.document()?.document_element()?;
-    let y = w.scroll_y().ok()?;
-    let view = w.inner_height().ok()?.as_f64()?;
-    let max_y = (f64::from(el.scroll_height()) - view).max(0.0);
+    let d = w.document()?;
+    let el = get(&d, "documentElement");
+    let y = get(&w, "scrollY").as_f64()?;
+    let view = get(&w, "innerHeight").as_f64()?;
+    let max_y = (get(&el, "scrollHeight").as_f64()? - view).max(0.0);
     Some(Input::Scroll { y, max_y })
 }
 

@@ -47,9 +47,10 @@ impl Store {
     pub fn open(kind: Kind) -> Store {
         let backend = match kind {
             Kind::Memory => None,
-            _ => web_sys::window().and_then(|w| {
-                let s = if kind == Kind::Session { w.session_storage() } else { w.local_storage() };
-                s.ok().flatten()
+            // Read by name; a getter that throws (sandboxed frames) reads as undefined.
+            _ => crate::browser::window().and_then(|w| {
+                let s = crate::browser::get(&w, if kind == Kind::Session { "sessionStorage" } else { "localStorage" });
+                (!s.is_null() && !s.is_undefined()).then(|| wasm_bindgen::JsCast::unchecked_into(s))
             }),
         };
         let reason = match (kind, &backend) {
