@@ -24,7 +24,7 @@ export function promptBridge(load, report, fail) {
           for (const c of waiting.splice(0)) run(c);
         })
         .catch((e) => {
-          waiting = [];
+          waiting = null; // what comes next is dropped
           fail("prompts could not be loaded: " + String((e && e.message) || e));
         });
     }
@@ -36,8 +36,8 @@ export function promptBridge(load, report, fail) {
     send(json) {
       const c = JSON.parse(json);
       if (ui) run(c);
-      else if (c.close) waiting = [];
-      else {
+      else if (c.close) waiting = waiting && [];
+      else if (waiting) {
         waiting.push(c);
         get();
       }
