@@ -2,6 +2,7 @@
 // It fetches the bundle, starts the wasm SDK, hooks `dataLayer` and `history`, keeps `on()`
 // handlers, pushes `moments_<event>` to `dataLayer`, and never lets an exception reach the page.
 import initWasm, { Sdk, validate as wasmValidate, evaluate as wasmEvaluate } from "./moments_wasm.js";
+import { promptBridge } from "./prompt-bridge.js";
 
 let wasmReady = null;
 let wasmLoaded = false;
@@ -78,6 +79,7 @@ export function create(options = {}) {
   const debug = !!options.debug;
 
   const dispatch = (name, detail) => {
+    if (name === "") return prompts.send(detail); // the wasm's messages to the prompt renderer
     const list = handlers.get(name);
     if (list) for (const h of [...list]) {
       try {
@@ -108,6 +110,8 @@ export function create(options = {}) {
       return otherwise && otherwise();
     }
   };
+  // Prompts are rendered by prompt.js, loaded by `options.loadPrompts` only when needed.
+  const prompts = promptBridge(options.loadPrompts, guard((...a) => sdk && sdk.ui(...a)), fail);
   const noContext = () => ({});
   const noExplanation = () => ({ rules: [], sensing: {} });
 
@@ -181,6 +185,7 @@ export function create(options = {}) {
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (!sdk) return; // a ready handler called destroy()
     sdk.begin(); // the page view first, then what the page already pushed to dataLayer
+    if (/"prompt"\s*:/.test(text)) (window.requestIdleCallback || setTimeout)(prompts.preload);
     hookPage(sdk, undo);
   };
   api.ready = start().then(

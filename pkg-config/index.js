@@ -5,15 +5,18 @@
 import { init as start, create as make, load as loadWasm, validate, evaluate } from "./api.js";
 
 const wasmUrl = () => new URL("./moments_wasm_bg.wasm", import.meta.url);
+// Prompts are rendered by prompt.js, loaded only when a page may show one (bundlers split it into
+// a chunk of its own).
+const loadPrompts = () => import("./prompt.js");
 
 /** Starts Moments on this page (see index.d.ts). Never rejects. */
 export function init(options = {}) {
-  return start({ wasmUrl: wasmUrl(), ...options });
+  return start({ wasmUrl: wasmUrl(), loadPrompts, ...options });
 }
 
 /** Like `init`, but returns the API object synchronously (see index.d.ts). */
 export function create(options = {}) {
-  return make({ wasmUrl: wasmUrl(), ...options });
+  return make({ wasmUrl: wasmUrl(), loadPrompts, ...options });
 }
 
 /** Loads and compiles the wasm (once) so that `validate()`/`evaluate()` work before `init()`. */

@@ -89,7 +89,7 @@ function boot(w, prev) {
 
   const start = (options) => {
     if (sdk) return api.ready;
-    const o = Object.assign({ wasmUrl: new URL("moments.wasm", src).href }, options);
+    const o = Object.assign({ wasmUrl: new URL("moments.wasm", src).href, loadPrompts }, options);
     sdk = create(o);
     // Handlers first, in the order given, so they see `ready`, `error` and the first decisions.
     for (let i = 0; i < queue.length; ) {
@@ -167,6 +167,25 @@ function boot(w, prev) {
     }
   };
   w.Moments = api;
+
+  // Prompts are rendered by moments-prompt.js beside this file, fetched only when a page may show
+  // one (api.js decides when). It registers itself as Moments.__prompt, taken back at once. The
+  // element goes as soon as it is inserted: the script still loads and runs.
+  const loadPrompts = () => new Promise((resolve, reject) => {
+    const s = doc.createElement("script");
+    s.src = new URL("moments-prompt.js", src).href;
+    s.async = true;
+    if (nonce) s.nonce = nonce;
+    s.onload = () => {
+      const m = api.__prompt;
+      delete api.__prompt;
+      if (m) resolve(m);
+      else reject(new Error(s.src + " did not load"));
+    };
+    s.onerror = () => reject(new Error("could not load " + s.src));
+    (doc.head || doc.documentElement).appendChild(s);
+    s.remove();
+  });
 
   const bundle = attr("data-bundle");
   const debug = !!(script && script.hasAttribute("data-debug")) || debugParam;

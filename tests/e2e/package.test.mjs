@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, statSync, lstatSync, rmSync, unlinkSync, mkdirSync, readFileSync, mkdtempSync } from "node:fs";
+import { existsSync, statSync, lstatSync, rmSync, unlinkSync, mkdirSync, readFileSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -62,7 +62,7 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 test("the package ships its modules, the wasm, the types and the README", () => {
-  for (const f of ["package.json", "index.js", "node.js", "api.js", "moments_wasm.js", "moments_wasm_bg.wasm", "index.d.ts", "README.md"]) {
+  for (const f of ["package.json", "index.js", "node.js", "api.js", "prompt-bridge.js", "prompt.js", "moments_wasm.js", "moments_wasm_bg.wasm", "index.d.ts", "README.md"]) {
     assert.ok(packed.includes(f), `${f} is in the tarball (${packed.join(", ")})`);
   }
   const pkg = JSON.parse(readFileSync(join(INSTALLED, "package.json"), "utf8"));
@@ -184,6 +184,13 @@ test("the Vite-built app runs in Chromium and a rule changes the page", async (t
   } else {
     await page.waitForFunction(() => document.getElementById("headline").textContent === "Personalised by Moments", null, { timeout: 5000 });
   }
+  // The prompt renderer is a chunk of its own, loaded only when a prompt may show (this app's
+  // bundle has none: never requested).
+  const chunks = readdirSync(join(APP, "dist/assets")).filter((f) => f.endsWith(".js"));
+  const withCss = chunks.filter((f) => readFileSync(join(APP, "dist/assets", f), "utf8").includes(":host{all:initial}"));
+  assert.equal(withCss.length, 1, `one chunk renders prompts: ${chunks.join(", ")}`);
+  assert.ok(!readFileSync(join(APP, "dist/index.html"), "utf8").includes(withCss[0]), "not the entry chunk");
+  assert.ok(!requests.some(([p]) => p.endsWith(withCss[0])), "not requested without prompts");
   await page.screenshot({ path: `${SHOTS}consumer-app.png` });
   assert.deepEqual(page.errors, []);
 });

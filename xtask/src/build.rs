@@ -47,7 +47,7 @@ pub fn bind(root: &Path, out: &Path) -> Result {
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--out-name", "moments_wasm", "--no-typescript", "--out-dir"])
         .arg(out)
-        .arg(root.join("target/wasm32-unknown-unknown/wasm/moments_web.wasm")))?;
+        .arg(std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into).join("wasm32-unknown-unknown/wasm/moments_web.wasm")))?;
     let wasm = out.join("moments_wasm_bg.wasm");
     // --converge: repeat -Oz while it still shrinks (-0.5 KB gzip). --low-memory-unused: the first
     // 1 KB of memory is the far end of Rust's 1 MB stack (stack-first layout), never reached, so
@@ -74,7 +74,7 @@ pub fn all() -> Result {
     fs::create_dir_all(&npm).map_err(|e| e.to_string())?;
     copy(&bound.join("moments_wasm.js"), &npm.join("moments_wasm.js"))?;
     copy(&wasm, &npm.join("moments_wasm_bg.wasm"))?;
-    for f in ["api.js", "index.js", "node.js", "index.d.ts", "README.md"] {
+    for f in ["api.js", "prompt-bridge.js", "prompt.js", "index.js", "node.js", "index.d.ts", "README.md"] {
         let src = root.join("pkg-config").join(f);
         if src.exists() {
             copy(&src, &npm.join(f))?;
@@ -100,6 +100,12 @@ pub fn all() -> Result {
         .arg(root.join("pkg-config/overlay.js"))
         .args(["--bundle", "--minify", "--format=iife", "--target=es2019", "--legal-comments=none", "--log-level=warning"])
         .arg(format!("--outfile={}", script.join("moments-debug.js").display())))?;
+    // Prompts: a separate file that moments.js loads only when a page may show one. It registers
+    // itself as `Moments.__prompt`, which the loader takes back.
+    run(Command::new(bin("esbuild"))
+        .arg(root.join("pkg-config/prompt.js"))
+        .args(["--bundle", "--minify", "--format=iife", "--global-name=Moments.__prompt", "--target=es2019", "--legal-comments=none", "--log-level=warning"])
+        .arg(format!("--outfile={}", script.join("moments-prompt.js").display())))?;
     copy(&wasm, &script.join("moments.wasm"))
 }
 
@@ -128,6 +134,9 @@ pub fn size() -> Result {
         println!("| Moments {f} | {r} | {g} | {b} |");
     }
     println!("| **Moments, total (script tag)** | **{}** | **{}** | **{}** |", total.0, total.1, total.2);
+    let (r, g, b) = sizes(&root.join("dist/script/moments-prompt.js"));
+    println!("| Moments dist/script/moments-prompt.js (loaded only when a prompt shows) | {r} | {g} | {b} |");
+    println!("| **Moments, total with prompts** | **{}** | **{}** | **{}** |", total.0 + r, total.1 + g, total.2 + b);
     let budget = 60 * 1024;
     println!(
         "\nbudget 60 KB gzip: {} ({} bytes {}); goal 45 KB gzip: {}",

@@ -484,6 +484,16 @@ impl Applier {
         self.prompts.set_priorities(p);
     }
 
+    /// Where prompts are rendered (see [`crate::prompt`]).
+    pub fn set_prompt_ui(&mut self, f: js_sys::Function) {
+        self.prompts.set_ui(f);
+    }
+
+    /// What the prompt renderer reported (see [`Prompts::report`]).
+    pub fn prompt_report(&mut self, what: &str, rule: &str, node: u32, button: u32) {
+        self.prompts.report(what, rule, node, button);
+    }
+
     /// Applies `actions` of `rule` in order.
     pub fn apply(&mut self, rule: &str, actions: &[Action]) {
         let mut ev = Vec::new();

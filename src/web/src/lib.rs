@@ -150,6 +150,12 @@ impl Sdk {
         self.with(runtime::Runtime::reset);
     }
 
+    /// What the prompt renderer (`prompt.js`) reports: `what` (`s` shown, `x` dismissed, `z`
+    /// closed, `c` call to action, `b` flow button) about `rule`'s prompt; see [`prompt`].
+    pub fn ui(&self, what: &str, rule: &str, node: u32, button: u32) {
+        self.push(Job::Ui(ui::UiEvent::FromPrompt { what: what.into(), rule: rule.into(), node, button }));
+    }
+
     /// Removes every listener, timer, prompt and change. The handle is inert afterwards.
     pub fn destroy(&mut self) {
         if let Some(shared) = self.shared.take() {

@@ -108,6 +108,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     };
     let mut applier = Applier::new(sink);
     applier.set_priorities(engine.bundle().rules.iter().map(|r| (r.id.clone(), r.priority)).collect());
+    applier.set_prompt_ui(emit.clone());
     // No flicker: what page-view rules would swap stays invisible until the first decisions are
     // applied (Sdk::begin releases it; a safety timeout releases it anyway).
     let hide = prehide_selectors(engine.bundle());
@@ -264,6 +265,10 @@ impl Runtime {
             }
             UiEvent::Apply { rule, actions } => {
                 self.applier.apply(&rule, &actions);
+                Vec::new()
+            }
+            UiEvent::FromPrompt { what, rule, node, button } => {
+                self.applier.prompt_report(&what, &rule, node, button);
                 Vec::new()
             }
         }

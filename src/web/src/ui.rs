@@ -49,6 +49,17 @@ pub enum UiEvent {
         /// Properties.
         props: Value,
     },
+    /// What the prompt renderer (JavaScript) reported; see [`crate::prompt::Prompts::report`].
+    FromPrompt {
+        /// `s`, `x`, `z`, `c` or `b`.
+        what: String,
+        /// Rule id.
+        rule: String,
+        /// Flow node index.
+        node: u32,
+        /// Flow button index.
+        button: u32,
+    },
     /// A flow button's `do` actions, to apply.
     Apply {
         /// Rule id.

@@ -1,6 +1,7 @@
-//! Actions and prompts in a real browser (headless Chromium, via wasm-bindgen-test-runner): every
-//! action applied and undone exactly, late elements, a framework that overwrites, prompts of each
-//! layout, keyboard use, the modal queue, guided conversations, pre-hiding.
+//! Actions in a real browser (headless Chromium, via wasm-bindgen-test-runner): every action
+//! applied and undone exactly, late elements, a framework that overwrites, what prompts send to
+//! their renderer and how its reports come back, pre-hiding. (Prompts themselves are rendered by
+//! JavaScript and tested end to end: tests/e2e/prompts.test.mjs.)
 #![cfg(target_arch = "wasm32")]
 
 use gloo_timers::callback::Timeout;
@@ -16,7 +17,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlElement, ShadowRoot};
+use web_sys::{Document, Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -104,65 +105,6 @@ fn prompt(layout: Layout, title: &str) -> Action {
         dismiss: None,
         flow: None,
     }))
-}
-
-fn hosts() -> Vec<Element> {
-    let list = doc().query_selector_all("moments-prompt").unwrap();
-    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
-}
-
-fn shadow(host: &Element) -> ShadowRoot {
-    host.shadow_root().expect("an open shadow root")
-}
-
-fn sq(root: &ShadowRoot, sel: &str) -> HtmlElement {
-    root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("no {sel} in the prompt")).dyn_into().unwrap()
-}
-
-/// The element focused inside the first prompt's shadow root, if focus is there.
-fn focused_in(root: &ShadowRoot) -> Option<Element> {
-    root.active_element()
-}
-
-fn key(target: &JsValue, key: &str, shift: bool) {
-    js(
-        "el,key,shift",
-        "el.dispatchEvent(new KeyboardEvent('keydown',{key,shiftKey:shift,bubbles:true,composed:true,cancelable:true}))",
-    )
-    .call3(&JsValue::NULL, target, &key.into(), &shift.into())
-    .unwrap();
-}
-
-/// A click that runs handlers but never navigates the test page.
-fn click(el: &Element) {
-    js(
-        "el",
-        "const f=(e)=>e.preventDefault();document.addEventListener('click',f,true);\
-         try{el.dispatchEvent(new MouseEvent('click',{bubbles:true,composed:true,cancelable:true}))}\
-         finally{document.removeEventListener('click',f,true)}",
-    )
-    .call1(&JsValue::NULL, el)
-    .unwrap();
-}
-
-fn shown(log: &Log) -> Vec<String> {
-    log.borrow()
-        .iter()
-        .filter_map(|e| match e {
-            UiEvent::PromptShown { rule } => Some(rule.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn dismissed(log: &Log) -> Vec<String> {
-    log.borrow()
-        .iter()
-        .filter_map(|e| match e {
-            UiEvent::PromptDismissed { rule } => Some(rule.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn applied(log: &Log, kind: &str) -> Vec<u32> {
@@ -362,164 +304,20 @@ async fn two_rules_on_the_same_element_never_fight_and_undo_in_order() {
     assert_eq!(body().inner_html(), before);
 }
 
-// ---------------------------------------------------------------- prompts
-
-#[wasm_bindgen_test]
-fn each_layout_renders_accessibly_in_a_shadow_root() {
-    let before = fixture(r#"<p>page</p>"#);
-    let (mut ap, log) = applier();
-    for (i, layout) in [Layout::Modal, Layout::Banner, Layout::Toast, Layout::SlideIn].into_iter().enumerate() {
-        ap.apply(&format!("p{i}"), &[prompt(layout, layout.as_str())]);
-    }
-    let hs = hosts();
-    assert_eq!(hs.len(), 4, "one of each layout at once");
-    assert_eq!(shown(&log), vec!["p0", "p1", "p2", "p3"]);
-    for (h, layout) in hs.iter().zip(["modal", "banner", "toast", "slide-in"]) {
-        let root = shadow(h);
-        let panel = sq(&root, "[role=dialog]");
-        assert!(panel.class_list().contains(layout));
-        assert_eq!(panel.get_attribute("aria-modal").as_deref(), (layout == "modal").then_some("true"));
-        let title = root.get_element_by_id(&panel.get_attribute("aria-labelledby").unwrap()).unwrap();
-        assert_eq!(title.text_content().unwrap(), layout);
-        let desc = root.get_element_by_id(&panel.get_attribute("aria-describedby").unwrap()).unwrap();
-        assert_eq!(desc.text_content().unwrap(), format!("Body of {layout} <b>not bold</b>"), "escaped");
-        assert_eq!(sq(&root, "button.x").get_attribute("aria-label").as_deref(), Some("Close"));
-        assert_eq!(sq(&root, "a.c").get_attribute("href").as_deref(), Some("#go"));
-        assert_eq!(sq(&root, "button.n").text_content().as_deref(), Some("No thanks"));
-        assert_eq!(root.adopted_style_sheets().length(), 1, "styled by a constructed stylesheet");
-        let font = web_sys::window().unwrap().get_computed_style(&panel).unwrap().unwrap().get_property_value("position").unwrap();
-        assert_eq!(font, "fixed");
-    }
-    // The modal took focus.
-    assert!(focused_in(&shadow(&hs[0])).is_some());
-    ap.revert_all();
-    assert!(hosts().is_empty());
-    assert!(dismissed(&log).is_empty(), "closing by destroy is not a shopper's dismissal");
-    assert_eq!(body().inner_html(), before);
-}
-
-#[wasm_bindgen_test]
-fn prompt_image_cta_and_dismiss_label() {
-    fixture("");
-    let (mut ap, log) = applier();
-    ap.apply(
-        "img",
-        &[Action::Prompt(Box::new(Prompt {
-            layout: Layout::SlideIn,
-            title: "T".into(),
-            body: "B".into(),
-            image: Some("/shoe.png".into()),
-            cta: Some(Cta { label: "Shop".into(), href: Some("javascript:alert(1)".into()) }),
-            dismiss: Some("Later".into()),
-            flow: None,
-        }))],
-    );
-    let root = shadow(&hosts()[0]);
-    let img = sq(&root, "img");
-    assert_eq!(img.get_attribute("alt").as_deref(), Some(""));
-    assert_eq!(img.get_attribute("src").as_deref(), Some("/shoe.png"));
-    assert!(root.query_selector("a").unwrap().is_none(), "an unsafe CTA link becomes a plain button");
-    assert_eq!(sq(&root, "button.n").text_content().as_deref(), Some("Later"));
-    assert!(focused_in(&root).is_none(), "a slide-in does not take focus");
-    click(&sq(&root, ".c"));
-    assert!(log.borrow().iter().any(|e| matches!(e, UiEvent::PromptClicked { rule, label } if rule == "img" && label == "Shop")));
-    assert!(hosts().is_empty(), "the CTA closes the prompt");
-    assert!(dismissed(&log).is_empty());
-    ap.revert_all();
-}
-
-#[wasm_bindgen_test]
-fn modal_keyboard_focus_trap_escape_and_focus_return() {
-    fixture(r##"<button id="opener">open</button><a href="#x" id="other">other</a>"##);
-    let opener: HtmlElement = q("#opener").dyn_into().unwrap();
-    opener.focus().unwrap();
-    let (mut ap, log) = applier();
-    ap.apply("m", &[prompt(Layout::Modal, "Modal")]);
-    let host = hosts()[0].clone();
-    let root = shadow(&host);
-    assert_eq!(doc().active_element().unwrap(), host, "focus moved into the prompt");
-    assert_eq!(focused_in(&root).unwrap(), sq(&root, "[role=dialog]").into());
-    let list = root.query_selector_all("a[href],button").unwrap();
-    let (first, last): (HtmlElement, HtmlElement) =
-        (list.item(0).unwrap().dyn_into().unwrap(), list.item(list.length() - 1).unwrap().dyn_into().unwrap());
-    // Shift-Tab from the dialog itself goes to the last control, Tab from the last to the first.
-    key(&focused_in(&root).unwrap(), "Tab", true);
-    assert_eq!(focused_in(&root).unwrap(), last.clone().into());
-    key(&last, "Tab", false);
-    assert_eq!(focused_in(&root).unwrap(), first.clone().into());
-    key(&first, "Tab", true);
-    assert_eq!(focused_in(&root).unwrap(), last.into());
-    // Esc closes, reports a dismissal and gives focus back.
-    key(&focused_in(&root).unwrap(), "Escape", false);
-    assert!(hosts().is_empty());
-    assert_eq!(dismissed(&log), vec!["m"]);
-    assert_eq!(doc().active_element().unwrap(), opener.clone().into(), "focus went back");
-    // The close button and the backdrop dismiss too.
-    ap.apply("m2", &[prompt(Layout::Modal, "Again")]);
-    click(&sq(&shadow(&hosts()[0]), "button.x"));
-    ap.apply("m3", &[prompt(Layout::Modal, "Backdrop")]);
-    click(&sq(&shadow(&hosts()[0]), ".bd"));
-    assert_eq!(dismissed(&log), vec!["m", "m2", "m3"]);
-    assert!(hosts().is_empty());
-    ap.revert_all();
-}
-
-#[wasm_bindgen_test]
-fn never_two_modals_a_queue_by_priority_and_no_rule_twice() {
-    fixture(r#"<button id="opener">open</button>"#);
-    let opener: HtmlElement = q("#opener").dyn_into().unwrap();
-    opener.focus().unwrap();
-    let (mut ap, log) = applier();
-    ap.set_priorities(vec![("low".into(), 1), ("mid".into(), 5), ("high".into(), 9)]);
-    ap.apply("first", &[prompt(Layout::Modal, "First")]);
-    ap.apply("first", &[prompt(Layout::Modal, "First again")]);
-    ap.apply("low", &[prompt(Layout::Modal, "Low")]);
-    ap.apply("mid", &[prompt(Layout::Modal, "Mid")]);
-    ap.apply("high", &[prompt(Layout::Modal, "High")]);
-    ap.apply("mid", &[prompt(Layout::Modal, "Mid twice")]);
-    assert_eq!(hosts().len(), 1, "never two modals");
-    assert_eq!(applied(&log, "prompt"), vec![1, 0, 0, 0, 0, 0]);
-    let title = |h: &Element| sq(&shadow(h), "h2").text_content().unwrap();
-    assert_eq!(title(&hosts()[0]), "First");
-    for want in ["High", "Mid", "Low"] {
-        key(&focused_in(&shadow(&hosts()[0])).unwrap(), "Escape", false);
-        assert_eq!(hosts().len(), 1);
-        assert_eq!(title(&hosts()[0]), want);
-        assert!(focused_in(&shadow(&hosts()[0])).is_some(), "the next modal has focus");
-    }
-    key(&focused_in(&shadow(&hosts()[0])).unwrap(), "Escape", false);
-    assert!(hosts().is_empty());
-    assert_eq!(shown(&log), vec!["first", "high", "mid", "low"]);
-    assert_eq!(doc().active_element().unwrap(), opener.into(), "focus back on the page after the last one");
-    ap.revert_all();
-}
-
-#[wasm_bindgen_test]
-async fn a_toast_goes_away_by_itself_but_not_while_hovered() {
-    fixture("");
-    let (mut ap, log) = applier();
-    ap.apply("t", &[prompt(Layout::Toast, "Toast")]);
-    let host = hosts()[0].clone();
-    assert_ne!(doc().active_element(), Some(host.clone()), "a toast does not take focus");
-    js("el", "el.dispatchEvent(new MouseEvent('mouseenter'))").call1(&JsValue::NULL, &host).unwrap();
-    sleep(moments_web::prompt::TOAST_MS + 300).await;
-    assert_eq!(hosts().len(), 1, "paused while hovered");
-    js("el", "el.dispatchEvent(new MouseEvent('mouseleave'))").call1(&JsValue::NULL, &host).unwrap();
-    sleep(moments_web::prompt::TOAST_MS + 300).await;
-    assert!(hosts().is_empty(), "gone after the delay");
-    assert!(dismissed(&log).is_empty(), "going away by itself is not a dismissal");
-    ap.revert_all();
-}
+// ---------------------------------------------------------------- prompts (the bridge)
+// Rendering, keyboard use, the queue and flows are JavaScript (pkg-config/prompt.js), tested end
+// to end in tests/e2e/prompts.test.mjs. Here: what crosses to the renderer, and how its reports
+// come back.
 
 fn flow_prompt() -> Action {
     let b = |label: &str, target: ButtonTarget| FlowButton { label: label.into(), target };
     Action::Prompt(Box::new(Prompt {
         layout: Layout::Modal,
-        title: "Did we answer your question?".into(),
+        title: "Flow".into(),
         body: String::new(),
-        image: None,
-        cta: None,
-        dismiss: None,
+        image: Some("javascript:alert(1)".into()),
+        cta: Some(Cta { label: "Shop".into(), href: Some("javascript:alert(2)".into()) }),
+        dismiss: Some("Later".into()),
         flow: Some(Flow {
             start: "q1".into(),
             nodes: vec![
@@ -536,8 +334,8 @@ fn flow_prompt() -> Action {
                     text: "What do you need?".into(),
                     buttons: vec![
                         b("Size help", ButtonTarget::Next("fit".into())),
-                        b("Size guide", ButtonTarget::Href("#guide".into())),
-                        b("Chat", ButtonTarget::Emit { name: "chat_requested".into(), props: Value::Null }),
+                        b("Size guide", ButtonTarget::Href("/guide?a=1&b=\"2\"".into())),
+                        b("Bad link", ButtonTarget::Href(" java\tscript:alert(3)".into())),
                     ],
                 },
             ],
@@ -546,57 +344,75 @@ fn flow_prompt() -> Action {
 }
 
 #[wasm_bindgen_test]
-fn a_flow_navigates_reports_answers_and_hands_actions_back() {
-    fixture(r#"<p id="promo">none</p>"#);
+fn prompts_reach_the_renderer_vetted_and_its_reports_come_back_as_ui_events() {
     let (mut ap, log) = applier();
-    ap.apply("flow", &[flow_prompt()]);
-    let root = shadow(&hosts()[0]);
-    assert_eq!(sq(&root, "#q").text_content().unwrap(), "What do you need?", "starts at `start`");
-    assert_eq!(sq(&root, "[role=dialog]").get_attribute("aria-describedby").as_deref(), Some("q"));
-    let buttons = root.query_selector_all(".bs .b").unwrap();
-    assert_eq!(buttons.length(), 3);
-    assert_eq!(sq(&root, "a.b").get_attribute("href").as_deref(), Some("#guide"), "an href button is a real link");
-    // `next`: the new node's text, focused; a Back button.
-    click(&buttons.item(0).unwrap().dyn_into().unwrap());
-    assert_eq!(sq(&root, "#q").text_content().unwrap(), "Go half a size up.");
-    assert_eq!(focused_in(&root).unwrap(), sq(&root, "#q").into());
-    assert!(log.borrow().iter().any(|e| matches!(e, UiEvent::FlowAnswer { rule, node, answer } if rule == "flow" && node == "q1" && answer == "Size help")));
-    click(&sq(&root, "[data-a=k]"));
-    assert_eq!(sq(&root, "#q").text_content().unwrap(), "What do you need?");
-    assert!(root.query_selector("[data-a=k]").unwrap().is_none(), "no Back at the start");
-    click(&sq(&root, "button[data-i='0']"));
-    // `do`: the prompt closes, the actions go back to the runtime.
-    click(&sq(&root, "button[data-i='1']"));
-    assert!(hosts().is_empty());
-    let apply = log.borrow().iter().find_map(|e| match e {
-        UiEvent::Apply { rule, actions } => Some((rule.clone(), actions.clone())),
-        _ => None,
+    let sent = js_sys::Array::new();
+    let s2 = sent.clone();
+    let f = Closure::<dyn FnMut(String, String)>::new(move |name: String, json: String| {
+        assert_eq!(name, "", "the renderer's channel");
+        s2.push(&js_sys::JSON::parse(&json).unwrap());
     });
-    assert_eq!(apply, Some(("flow".to_string(), vec![replace("#promo", "STAY10", false)])));
-    assert!(log.borrow().iter().any(|e| matches!(e, UiEvent::FlowAnswer { node, answer, .. } if node == "fit" && answer == "10% off")));
-    // `emit`.
-    ap.apply("flow2", &[flow_prompt()]);
-    click(&sq(&shadow(&hosts()[0]), "button[data-i='2']"));
-    assert!(log.borrow().iter().any(|e| matches!(e, UiEvent::Emit { name, .. } if name == "chat_requested")));
-    assert!(hosts().is_empty());
-    assert!(dismissed(&log).is_empty());
-    ap.revert_all();
-}
-
-#[wasm_bindgen_test]
-fn keyboard_tab_inside_a_flow_modal() {
-    fixture("");
-    let (mut ap, _log) = applier();
+    ap.set_prompt_ui(f.as_ref().unchecked_ref::<Function>().clone());
+    ap.set_priorities(vec![("low".into(), 1), ("high".into(), 9)]);
     ap.apply("flow", &[flow_prompt()]);
-    let root = shadow(&hosts()[0]);
-    click(&sq(&root, "button[data-i='0']"));
-    // Focus is on the node text; the last control is Back, and Tab from it wraps to the first.
-    assert_eq!(focused_in(&root).unwrap().id(), "q");
-    let back = sq(&root, "[data-a=k]");
-    back.focus().unwrap();
-    key(&back, "Tab", false);
-    assert_eq!(focused_in(&root).unwrap().get_attribute("aria-label").as_deref(), Some("Close"));
+    ap.apply("flow", &[flow_prompt()]);
+    ap.apply("low", &[prompt(Layout::Modal, "Low")]);
+    ap.apply("high", &[prompt(Layout::Modal, "High")]);
+    ap.apply("toast", &[prompt(Layout::Toast, "Toast")]);
+    assert_eq!(applied(&log, "prompt"), vec![1, 0, 0, 0, 1], "shown now, ignored (twice), queued, queued, shown now");
+    assert_eq!(sent.length(), 4, "a rule is never sent twice");
+    let json = js_sys::JSON::stringify(&sent.get(0)).unwrap().as_string().unwrap();
+    assert!(!json.contains("javascript") && !json.contains("java\\tscript") && !json.contains("alert"), "no unsafe URL crosses: {json}");
+    let want = r#"{"rule":"flow","priority":0,"layout":"modal","title":"Flow","body":"","image":null,"cta":{"label":"Shop","href":null},"dismiss":"Later","flow":{"start":1,"nodes":[{"text":"Go half a size up.","buttons":[{"label":"Thanks"},{"label":"10% off"}]},{"text":"What do you need?","buttons":[{"label":"Size help","next":0},{"label":"Size guide","href":"/guide?a=1&b=\"2\""},{"label":"Bad link","href":null}]}]}}"#;
+    assert_eq!(json, want);
+    let prio = |i: u32| Reflect::get(&sent.get(i), &"priority".into()).unwrap().as_f64().unwrap();
+    assert_eq!((prio(1), prio(2)), (1.0, 9.0), "priorities go with the prompts");
+
+    // Reports: indices only; labels, node ids and actions are looked up here.
+    ap.prompt_report("s", "flow", 0, 0);
+    ap.prompt_report("b", "flow", 1, 0);
+    ap.prompt_report("b", "flow", 0, 1);
+    ap.prompt_report("b", "flow", 0, 0);
+    ap.prompt_report("b", "flow", 7, 7); // out of range: nothing
+    ap.prompt_report("c", "flow", 0, 0);
+    ap.prompt_report("z", "flow", 0, 0);
+    ap.prompt_report("s", "high", 0, 0);
+    ap.prompt_report("x", "high", 0, 0);
+    ap.prompt_report("x", "nobody", 0, 0);
+    let got: Vec<String> = log
+        .borrow()
+        .iter()
+        .filter_map(|e| match e {
+            UiEvent::PromptShown { rule } => Some(format!("shown {rule}")),
+            UiEvent::PromptDismissed { rule } => Some(format!("dismissed {rule}")),
+            UiEvent::PromptClicked { rule, label } => Some(format!("clicked {rule} {label}")),
+            UiEvent::FlowAnswer { rule, node, answer } => Some(format!("answer {rule} {node} {answer}")),
+            UiEvent::Emit { name, .. } => Some(format!("emit {name}")),
+            UiEvent::Apply { rule, actions } => Some(format!("apply {rule} {}", actions.len())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "shown flow",
+            "answer flow q1 Size help",
+            "answer flow fit 10% off",
+            "apply flow 1",
+            "answer flow fit Thanks",
+            "emit size_advice",
+            "clicked flow Shop",
+            "shown high",
+            "dismissed high",
+        ]
+    );
+    // A closed rule may show again; closing everything tells the renderer once.
+    ap.apply("flow", &[flow_prompt()]);
+    assert_eq!(sent.length(), 5);
     ap.revert_all();
+    ap.revert_all();
+    assert_eq!(sent.length(), 6);
+    assert_eq!(js_sys::JSON::stringify(&sent.get(5)).unwrap().as_string().unwrap(), r#"{"close":true}"#);
 }
 
 // ---------------------------------------------------------------- styles under CSP
@@ -606,25 +422,19 @@ fn without_constructable_stylesheets_a_style_element_carries_the_nonce() {
     fixture(r#"<script type="text/x-none" nonce="n0nce" src="/x/moments.js"></script>"#);
     let hide = js(
         "",
-        "const d=Object.getOwnPropertyDescriptor(Document.prototype,'adoptedStyleSheets'),\
-         s=Object.getOwnPropertyDescriptor(ShadowRoot.prototype,'adoptedStyleSheets');\
-         delete Document.prototype.adoptedStyleSheets;delete ShadowRoot.prototype.adoptedStyleSheets;\
-         return ()=>{Object.defineProperty(Document.prototype,'adoptedStyleSheets',d);Object.defineProperty(ShadowRoot.prototype,'adoptedStyleSheets',s)}",
+        "const d=Object.getOwnPropertyDescriptor(Document.prototype,'adoptedStyleSheets');\
+         delete Document.prototype.adoptedStyleSheets;\
+         return ()=>{Object.defineProperty(Document.prototype,'adoptedStyleSheets',d)}",
     );
     let restore: Function = hide.call0(&JsValue::NULL).unwrap().unchecked_into();
-    let (mut ap, _log) = applier();
-    ap.apply("p", &[prompt(Layout::Banner, "Fallback")]);
-    let root = shadow(&hosts()[0]);
-    let style = sq(&root, "style");
     let p = prehide(&["#x".into()]);
     restore.call0(&JsValue::NULL).unwrap();
-    assert_eq!(style.nonce(), "n0nce");
-    assert!(style.text_content().unwrap().contains(":host{all:initial}"));
     assert!(p.active());
-    assert!(doc().query_selector("head style[nonce]").unwrap().is_some(), "pre-hide fell back to <style nonce>");
+    let style: HtmlElement = q("head style[nonce]").dyn_into().unwrap();
+    assert_eq!(style.nonce(), "n0nce", "pre-hide fell back to <style nonce>");
     drop(p);
     assert!(doc().query_selector("head style[nonce]").unwrap().is_none());
-    ap.revert_all();
+    fixture("");
 }
 
 // ---------------------------------------------------------------- pre-hiding

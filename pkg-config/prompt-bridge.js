@@ -1,0 +1,46 @@
+// Stands in for the prompt renderer (prompt.js) until it is loaded: it is fetched only when a page
+// may show a prompt (at idle time after start-up when the bundle has a prompt action, else on the
+// first one), and prompts asked for before it arrives wait here, in order, then go to it as if they
+// had just been asked for (so its queue keeps their order and priorities). `load()` resolves to the
+// module (`createPrompts`); `report` goes to the wasm; `fail(message)` to on("error"). Never throws.
+export function promptBridge(load, report, fail) {
+  let ui = null; // the renderer, once loaded
+  let loading = null;
+  let waiting = [];
+  const run = (c) => {
+    try {
+      if (c.close) ui.closeAll();
+      else ui.show(c);
+    } catch (e) {
+      fail(String((e && e.message) || e));
+    }
+  };
+  const get = () => {
+    if (!loading && load) {
+      loading = Promise.resolve()
+        .then(load)
+        .then((m) => {
+          ui = m.createPrompts(report);
+          for (const c of waiting.splice(0)) run(c);
+        })
+        .catch((e) => {
+          waiting = null; // what comes next is dropped
+          fail("prompts could not be loaded: " + String((e && e.message) || e));
+        });
+    }
+  };
+  return {
+    /** Starts loading the renderer (at idle time). */
+    preload: get,
+    /** A message from the wasm: a prompt to show, or `{close: true}`. */
+    send(json) {
+      const c = JSON.parse(json);
+      if (ui) run(c);
+      else if (c.close) waiting = waiting && [];
+      else if (waiting) {
+        waiting.push(c);
+        get();
+      }
+    },
+  };
+}
