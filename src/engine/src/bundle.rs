@@ -118,7 +118,7 @@ impl Bundle {
     pub fn load(text: &str, now_ms: Option<f64>) -> Loaded {
         match Value::parse(text) {
             Ok(v) => Bundle::from_value(&v, now_ms),
-            Err(e) => Err(vec![Problem::error("", cat(&["not valid JSON: ", &e.to_string()]))]),
+            Err(e) => Err(vec![Problem::error("", cat(&["not valid JSON: ", &e.text()]))]),
         }
     }
 

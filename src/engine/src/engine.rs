@@ -83,7 +83,7 @@ impl Engine {
         let profile = match profile_json.map(Value::parse) {
             Some(Ok(v)) => Some(v),
             Some(Err(e)) => {
-                warnings.push(Problem::warning("profile", crate::small::cat(&["stored profile is not JSON (", &e.to_string(), "); starting afresh"])));
+                warnings.push(Problem::warning("profile", crate::small::cat(&["stored profile is not JSON (", &e.text(), "); starting afresh"])));
                 None
             }
             None => None,

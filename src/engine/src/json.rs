@@ -42,15 +42,23 @@ pub struct ParseError {
     pub message: String,
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ParseError {
+    /// `line L column C: message`, as `Display` writes it. The engine calls this rather than
+    /// `to_string()`, which would bring `String`'s `fmt::Write` (and `core::fmt::write`) into the wasm.
+    pub(crate) fn text(&self) -> String {
         let mut s = String::from("line ");
         write_num(self.line as f64, &mut s);
         s.push_str(" column ");
         write_num(self.column as f64, &mut s);
         s.push_str(": ");
         s.push_str(&self.message);
-        f.write_str(&s)
+        s
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
     }
 }
 
