@@ -177,7 +177,27 @@ pub fn decode(s: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    lossy(&out)
+}
+
+/// `String::from_utf8_lossy(b)`: each invalid sequence becomes U+FFFD. Built on `from_utf8`
+/// (which the wasm has anyway) instead of `Utf8Chunks`, ~750 bytes of wasm.
+fn lossy(mut b: &[u8]) -> String {
+    let mut s = String::new();
+    loop {
+        match std::str::from_utf8(b) {
+            Ok(t) => {
+                s.push_str(t);
+                return s;
+            }
+            Err(e) => {
+                let (ok, rest) = b.split_at(e.valid_up_to());
+                s.push_str(std::str::from_utf8(ok).unwrap_or_default());
+                s.push('\u{FFFD}');
+                b = &rest[e.error_len().unwrap_or(rest.len())..];
+            }
+        }
+    }
 }
 
 /// Whether `host` is `name` or a subdomain of it (`m.facebook.com` is under `facebook.com`).
@@ -223,6 +243,9 @@ mod tests {
         let (h, p, _) = split_url("/cart?utm_source=a");
         assert_eq!((h.as_str(), p), ("", "/cart"));
         assert_eq!(decode("%zz%"), "%zz%");
+        for bad in [&b"a\xffb\xe1\x80c\xf0\x9f\x98"[..], b"\xed\xa0\x80x\xc0\xafy", b"ok", b"", b"\xf4\x90\x80\x80z"] {
+            assert_eq!(lossy(bad), String::from_utf8_lossy(bad));
+        }
         assert!(host_is("m.facebook.com", "facebook.com"));
         assert!(!host_is("notfacebook.com", "facebook.com"));
     }
