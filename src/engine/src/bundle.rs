@@ -299,7 +299,7 @@ pub fn parse_local(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let n = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = b.get(r)?;
-        if part.iter().all(u8::is_ascii_digit) { std::str::from_utf8(part).ok()?.parse().ok() } else { None }
+        if part.iter().all(u8::is_ascii_digit) { small::parse_index(std::str::from_utf8(part).ok()?).map(|n| n as i64) } else { None }
     };
     if !(b.len() == 10 || (b.len() == 16 && b[10] == b'T' && b[13] == b':')) || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -799,8 +799,8 @@ impl Ck {
                 "day" => CapWindow::Day,
                 "week" => CapWindow::Days(7),
                 "lifetime" => CapWindow::Lifetime,
-                _ => match s.strip_suffix('d').and_then(|n| n.parse::<u32>().ok()).filter(|n| (1..=3650).contains(n) && !s.starts_with('+')) {
-                    Some(n) => CapWindow::Days(n),
+                _ => match s.strip_suffix('d').and_then(small::parse_index).filter(|n| (1..=3650).contains(n) && !s.starts_with('+')) {
+                    Some(n) => CapWindow::Days(n as u32),
                     None => {
                         let hint = mean(closest(s, &["session", "day", "week", "lifetime"]));
                         self.err(&pp, cat(&[&q(s), " is not one of session, day, week, lifetime or a number of days like \"3d\"", &hint]));

@@ -524,8 +524,8 @@ impl Path {
                 },
                 Value::Arr(a) => {
                     let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'));
-                    match k.parse::<usize>() {
-                        Ok(i) if canonical => a.get(i)?,
+                    match crate::small::parse_index(k) {
+                        Some(i) if canonical => a.get(i)?,
                         // A number has no members, so `length` can only end a path.
                         _ if k == "length" && i + 1 == count => return Some(V::Num(a.len() as f64)),
                         _ => return None,

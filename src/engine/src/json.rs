@@ -125,7 +125,7 @@ impl Value {
         for part in path.split('.') {
             cur = match cur {
                 Value::Obj(_) => cur.get(part)?,
-                Value::Arr(a) => a.get(part.parse::<usize>().ok()?)?,
+                Value::Arr(a) => a.get(crate::small::parse_index(part)?)?,
                 _ => return None,
             };
         }

@@ -65,6 +65,27 @@ pub fn join(parts: &[&str], sep: &str) -> String {
     out
 }
 
+/// `s.parse::<usize>().ok()`: a small loop instead of core's generic integer parser (one
+/// instance per integer type, ~300 bytes of wasm each).
+pub fn parse_index(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let b = match b {
+        [b'+', rest @ ..] if !rest.is_empty() => rest,
+        _ => b,
+    };
+    if b.is_empty() {
+        return None;
+    }
+    let mut n: usize = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(usize::from(c - b'0'))?;
+    }
+    Some(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +107,8 @@ mod tests {
         assert_eq!(cat(&["a", "", "bc"]), "abc");
         assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");
         assert_eq!(join(&[], ", "), "");
+        for t in ["", "+", "-", "-0", "0", "+7", "++7", "007", "12a", " 1", "4294967295", "4294967296", "18446744073709551615", "18446744073709551616", "99999999999999999999999"] {
+            assert_eq!(parse_index(t), t.parse::<usize>().ok(), "{t:?}");
+        }
     }
 }
