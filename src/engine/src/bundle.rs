@@ -200,6 +200,12 @@ fn edits(a: &[char], b: &[char]) -> usize {
     d[a.len() * w + b.len()]
 }
 
+/// The words of a space-separated list. Key lists are kept as one string each: a slice of `&str`
+/// costs the wasm a pointer and a length per entry, and they are only split to report a problem.
+fn words(list: &str) -> Vec<&str> {
+    list.split(' ').collect()
+}
+
 fn mean(hint: Option<&str>) -> String {
     hint.map_or(String::new(), |h| cat(&[" (did you mean \"", h, "\"?)"]))
 }
@@ -358,7 +364,7 @@ const CONTEXT: &[(&str, &[&str])] = &[
     ("flow", &["*"]),
 ];
 
-const ACTIONS: &[&str] = &["replace", "insert", "attr", "class", "hide", "show", "prompt", "emit"];
+const ACTIONS: &str = "replace insert attr class hide show prompt emit";
 const LAYOUTS: &[&str] = &["modal", "banner", "toast", "slide-in"];
 const POSITIONS: &[&str] = &["before", "after", "prepend", "append"];
 
@@ -381,17 +387,18 @@ impl Ck {
         self.err(path, cat(&["must be ", want, ", not ", v.type_name()]));
     }
 
-    /// The members of the object `v`, with every key not in `known` flagged.
-    fn obj<'v>(&mut self, v: &'v Value, path: &str, what: &str, known: &[&str]) -> Option<&'v Obj> {
+    /// The members of the object `v`, with every key not in `known` (space-separated) flagged.
+    fn obj<'v>(&mut self, v: &'v Value, path: &str, what: &str, known: &str) -> Option<&'v Obj> {
         let Value::Obj(m) = v else {
             self.ty(path, "an object", v);
             return None;
         };
         for (k, _) in m {
-            if !known.contains(&k.as_str()) {
-                let tail = match closest(k, known) {
+            if !known.split(' ').any(|w| w == k) {
+                let known = words(known);
+                let tail = match closest(k, &known) {
                     Some(h) => mean(Some(h)),
-                    None => cat(&["; known keys: ", &small::join(known, ", ")]),
+                    None => cat(&["; known keys: ", &small::join(&known, ", ")]),
                 };
                 let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { " is not an " } else { " is not a " };
                 self.err(&join(path, k), cat(&[&q(k), article, what, " key", &tail]));
@@ -523,8 +530,8 @@ impl Ck {
 
     fn bundle(&mut self, v: &Value) -> Bundle {
         let mut b = Bundle::default();
-        let known = ["$schema", "version", "id", "description", "settings", "segments", "rules"];
-        let Some(m) = self.obj(v, "", "bundle", &known) else { return b };
+        let known = "$schema version id description settings segments rules";
+        let Some(m) = self.obj(v, "", "bundle", known) else { return b };
         match get(m, "version") {
             None => self.err("version", "is missing: a bundle starts with \"version\": 1".into()),
             Some(Value::Num(n)) if *n == VERSION => {}
@@ -650,14 +657,14 @@ impl Ck {
 
     fn settings(&mut self, v: &Value) -> Settings {
         let mut s = Settings::default();
-        let keys = ["consent", "selectors", "abandonment", "exitIntent", "lexicon", "conversionWindowHours"];
-        let Some(m) = self.obj(v, "settings", "settings", &keys) else { return s };
+        let keys = "consent selectors abandonment exitIntent lexicon conversionWindowHours";
+        let Some(m) = self.obj(v, "settings", "settings", keys) else { return s };
         if let Some(c) = get(m, "consent") {
             s.consent_granted = self.one_of(c, "settings.consent", &["granted", "pending"]) == 0;
         }
         if let Some(x) = get(m, "selectors") {
             let path = "settings.selectors";
-            if let Some(sm) = self.obj(x, path, "selectors", &["addToCart", "searchForm", "checkout"]) {
+            if let Some(sm) = self.obj(x, path, "selectors", "addToCart searchForm checkout") {
                 let d = Selectors::default();
                 let one = |ck: &mut Ck, key: &str, def: String| match get(sm, key) {
                     Some(v) => ck.selector(v, &join(path, key)),
@@ -672,7 +679,7 @@ impl Ck {
         }
         if let Some(x) = get(m, "abandonment") {
             let path = "settings.abandonment";
-            if let Some(am) = self.obj(x, path, "abandonment", &["idleSeconds", "staleCartHours"]) {
+            if let Some(am) = self.obj(x, path, "abandonment", "idleSeconds staleCartHours") {
                 let d = Abandonment::default();
                 s.abandonment = Abandonment {
                     idle_seconds: self.onum(am, "idleSeconds", path, 1.0, 86_400.0, d.idle_seconds),
@@ -682,7 +689,7 @@ impl Ck {
         }
         if let Some(x) = get(m, "exitIntent") {
             let path = "settings.exitIntent";
-            if let Some(em) = self.obj(x, path, "exitIntent", &["sensitivity", "mobile", "minSeconds", "delayMs"]) {
+            if let Some(em) = self.obj(x, path, "exitIntent", "sensitivity mobile minSeconds delayMs") {
                 let d = ExitIntent::default();
                 s.exit_intent = ExitIntent {
                     sensitivity: self.onum(em, "sensitivity", path, 0.0, 500.0, d.sensitivity),
@@ -694,7 +701,7 @@ impl Ck {
         }
         if let Some(x) = get(m, "lexicon") {
             let path = "settings.lexicon";
-            if let Some(lm) = self.obj(x, path, "lexicon", &["know", "go", "do", "buy"]) {
+            if let Some(lm) = self.obj(x, path, "lexicon", "know go do buy") {
                 let words = |ck: &mut Ck, key: &str| get(lm, key).map_or_else(Vec::new, |v| ck.strings(v, &join(path, key)));
                 s.lexicon = Lexicon { know: words(self, "know"), go: words(self, "go"), do_: words(self, "do"), buy: words(self, "buy") };
             }
@@ -709,8 +716,8 @@ impl Ck {
     }
 
     fn rule(&mut self, v: &Value, path: &str, seg_refs: &mut Vec<(String, String)>) -> Option<Rule> {
-        let keys = ["id", "description", "enabled", "on", "when", "do", "cap", "priority", "schedule", "holdout"];
-        let m = self.obj(v, path, "rule", &keys)?;
+        let keys = "id description enabled on when do cap priority schedule holdout";
+        let m = self.obj(v, path, "rule", keys)?;
         let id = self.name(m, "id", path);
         if let Some(d) = get(m, "description") {
             self.string(d, &join(path, "description"));
@@ -790,7 +797,7 @@ impl Ck {
     }
 
     fn cap(&mut self, v: &Value, path: &str) -> Option<Cap> {
-        let m = self.obj(v, path, "cap", &["max", "per"])?;
+        let m = self.obj(v, path, "cap", "max per")?;
         let max = self.req(m, "max", path).map_or(1.0, |x| self.num(x, &join(path, "max"), 1.0, 100.0, true)) as u32;
         let pp = join(path, "per");
         let per = match self.req(m, "per", path) {
@@ -819,7 +826,7 @@ impl Ck {
 
     fn schedule(&mut self, v: &Value, path: &str) -> Schedule {
         let mut s = Schedule::default();
-        let Some(m) = self.obj(v, path, "schedule", &["from", "until", "hours", "weekdays"]) else { return s };
+        let Some(m) = self.obj(v, path, "schedule", "from until hours weekdays") else { return s };
         let date = |ck: &mut Ck, key: &str| -> Option<f64> {
             let p = join(path, key);
             let t = ck.string(get(m, key)?, &p);
@@ -893,7 +900,7 @@ impl Ck {
         let [(kind, body)] = m else {
             let found: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
             let msg = if m.is_empty() {
-                cat(&["is empty: an action is one of ", &small::join(ACTIONS, ", ")])
+                cat(&["is empty: an action is one of ", &small::join(&words(ACTIONS), ", ")])
             } else {
                 cat(&["has ", &small::join(&found, ", "), ": an action has exactly one key (put each in its own {...})"])
             };
@@ -901,17 +908,17 @@ impl Ck {
             return None;
         };
         let p = join(path, kind);
-        let keys: &[&str] = match kind.as_str() {
+        let keys = match kind.as_str() {
             "hide" | "show" => {
                 let s = self.selector(body, &p);
                 return Some(if kind == "hide" { Action::Hide(s) } else { Action::Show(s) });
             }
             "prompt" => return self.prompt(body, &p).map(|pr| Action::Prompt(Box::new(pr))),
             "emit" => return self.emit(body, &p).map(|(name, props)| Action::Emit { name, props }),
-            "replace" => &["selector", "text", "html"],
-            "insert" => &["selector", "position", "html"],
-            "attr" => &["selector", "name", "value"],
-            "class" => &["selector", "add", "remove"],
+            "replace" => "selector text html",
+            "insert" => "selector position html",
+            "attr" => "selector name value",
+            "class" => "selector add remove",
             _ => return None,
         };
         let m = self.obj(body, &p, kind, keys)?;
@@ -974,7 +981,7 @@ impl Ck {
     }
 
     fn emit(&mut self, v: &Value, path: &str) -> Option<(String, Value)> {
-        let m = self.obj(v, path, "emit", &["name", "props"])?;
+        let m = self.obj(v, path, "emit", "name props")?;
         let name = self.name(m, "name", path);
         let props = match get(m, "props") {
             Some(p @ Value::Obj(_)) => p.clone(),
@@ -988,8 +995,8 @@ impl Ck {
     }
 
     fn prompt(&mut self, v: &Value, path: &str) -> Option<Prompt> {
-        let keys = ["layout", "title", "body", "image", "cta", "dismiss", "flow"];
-        let m = self.obj(v, path, "prompt", &keys)?;
+        let keys = "layout title body image cta dismiss flow";
+        let m = self.obj(v, path, "prompt", keys)?;
         let layout = match self.req(m, "layout", path) {
             Some(l) => [Layout::Modal, Layout::Banner, Layout::Toast, Layout::SlideIn][self.one_of(l, &join(path, "layout"), LAYOUTS)],
             None => Layout::Modal,
@@ -1000,7 +1007,7 @@ impl Ck {
         let image = get(m, "image").map(|i| self.url(i, &join(path, "image")));
         let cta = get(m, "cta").and_then(|c| {
             let cp = join(path, "cta");
-            let cm = self.obj(c, &cp, "cta", &["label", "href"])?;
+            let cm = self.obj(c, &cp, "cta", "label href")?;
             let label = self.name(cm, "label", &cp);
             let href = get(cm, "href").map(|h| self.url(h, &join(&cp, "href")));
             Some(Cta { label, href })
@@ -1010,7 +1017,7 @@ impl Ck {
     }
 
     fn flow(&mut self, v: &Value, path: &str) -> Option<Flow> {
-        let m = self.obj(v, path, "flow", &["start", "nodes"])?;
+        let m = self.obj(v, path, "flow", "start nodes")?;
         let start = self.name(m, "start", path);
         let np = join(path, "nodes");
         let nodes_v = match self.req(m, "nodes", path)? {
@@ -1032,7 +1039,7 @@ impl Ck {
             if id.is_empty() || id.contains('.') {
                 self.err(&p, "a node id must be non-empty and have no \".\" (answers are read as flow.<id>)".into());
             }
-            let Some(nm) = self.obj(node, &p, "flow node", &["text", "buttons"]) else { continue };
+            let Some(nm) = self.obj(node, &p, "flow node", "text buttons") else { continue };
             let text = self.s(nm, "text", &p);
             let mut buttons = Vec::new();
             if let Some(bv) = get(nm, "buttons") {
@@ -1080,7 +1087,7 @@ impl Ck {
     }
 
     fn button(&mut self, v: &Value, path: &str, ids: &[&str]) -> Option<FlowButton> {
-        let m = self.obj(v, path, "button", &["label", "next", "href", "emit", "do"])?;
+        let m = self.obj(v, path, "button", "label next href emit do")?;
         let label = self.name(m, "label", path);
         let targets: Vec<&(String, Value)> = m.iter().filter(|(k, _)| k != "label").collect();
         let [(kind, t)] = targets.as_slice() else {
