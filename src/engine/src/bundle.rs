@@ -324,17 +324,13 @@ pub fn format_local(ms: f64) -> String {
     let day = (ms / 86_400_000.0).floor() as i64;
     let (y, m, d) = civil_from_days(day);
     let mins = ((ms - day as f64 * 86_400_000.0) / 60_000.0) as i64;
-    let two = |n: i64| [char::from(b'0' + (n / 10 % 10) as u8), char::from(b'0' + (n % 10) as u8)];
+    // Each part with the separator before it; the time only when not midnight.
     let mut s = num_text(y as f64);
-    for (sep, v) in [('-', m), ('-', d)] {
-        s.push(sep);
-        s.extend(two(v));
-    }
-    if mins > 0 {
-        s.push('T');
-        s.extend(two(mins / 60));
-        s.push(':');
-        s.extend(two(mins % 60));
+    let parts = [(b'-', m), (b'-', d), (b'T', mins / 60), (b':', mins % 60)];
+    for &(sep, n) in &parts[..if mins > 0 { 4 } else { 2 }] {
+        for b in [sep, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8] {
+            s.push(char::from(b));
+        }
     }
     s
 }

@@ -454,7 +454,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
         _ => (false, b),
     };
     let sign = |v: f64| if neg { -v } else { v };
-    for (word, v) in [(&b"inf"[..], f64::INFINITY), (b"infinity", f64::INFINITY), (b"nan", f64::NAN)] {
+    for &(word, v) in &[(&b"inf"[..], f64::INFINITY), (b"infinity", f64::INFINITY), (b"nan", f64::NAN)] {
         if b.eq_ignore_ascii_case(word) {
             return Some(sign(v));
         }

@@ -512,7 +512,7 @@ impl Sensing {
         self.cart_abandoned = -1.0;
         self.checkout_abandoned = 0.0;
         self.last_search_at = 0.0;
-        for k in ["custom", "flow"] {
+        for k in &["custom", "flow"] {
             self.ctx.set(k, Value::Obj(Vec::new()));
         }
         self.sync_search();
@@ -551,7 +551,7 @@ impl Sensing {
             self.hidden = false;
         }
         let c = &mut self.ctx;
-        for (k, v) in [("url", url), ("path", path), ("type", self.page_type.as_str()), ("referrer", referrer), ("title", title)] {
+        for &(k, v) in &[("url", url), ("path", path), ("type", self.page_type.as_str()), ("referrer", referrer), ("title", title)] {
             put_str(c, "page", k, v);
         }
         // Channel: on landing, and on any page that carries campaign parameters or comes from
@@ -822,7 +822,7 @@ impl Sensing {
             ("scroll", "velocity", self.velocity),
             ("scroll", "milestone", milestone),
         ];
-        for (a, b, n) in nums {
+        for &(a, b, n) in &nums {
             *at(&mut self.ctx, a, b) = Value::Num(n);
         }
     }
@@ -849,7 +849,7 @@ impl Sensing {
             ("momentScores", "buy", scores[BUY]),
         ];
         let c = &mut self.ctx;
-        for (a, b, n) in nums {
+        for &(a, b, n) in &nums {
             *at(c, a, b) = Value::Num(n);
         }
         *at(c, "visit", "returning") = Value::Bool(self.visits > 1.0);
@@ -876,7 +876,7 @@ impl Sensing {
     }
 
     fn sync_utm(&mut self) {
-        for (k, v) in ["source", "medium", "campaign"].into_iter().zip(&self.touch.utm) {
+        for (k, v) in ["source", "medium", "campaign"].iter().zip(&self.touch.utm) {
             *at(&mut self.ctx, "utm", k) = v.clone().into();
         }
     }
@@ -912,7 +912,7 @@ impl Sensing {
         }
         self.cart_abandoned = s.get("cartAbandoned").and_then(Value::as_f64).unwrap_or(-1.0);
         self.checkout_abandoned = g("checkoutAbandoned");
-        for k in ["custom", "flow"] {
+        for k in &["custom", "flow"] {
             if let Some(v @ Value::Obj(_)) = s.get(k) {
                 self.ctx.set(k, v.clone());
             }

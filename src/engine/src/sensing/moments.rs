@@ -105,8 +105,8 @@ impl Moments {
                 add_entry(&mut lex, m, p);
             }
         }
-        for (m, list) in [&extra.know, &extra.go, &extra.do_, &extra.buy].into_iter().enumerate() {
-            for p in list {
+        for (m, list) in [&extra.know, &extra.go, &extra.do_, &extra.buy].iter().enumerate() {
+            for p in list.iter() {
                 add_entry(&mut lex, m, p);
             }
         }
