@@ -188,8 +188,8 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 fn edits(a: &[char], b: &[char]) -> usize {
     let w = b.len() + 1;
     let mut d: Vec<usize> = (0..(a.len() + 1) * w).map(|k| if k < w { k } else if k % w == 0 { k / w } else { 0 }).collect();
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
+    for i in 1..a.len() + 1 {
+        for j in 1..b.len() + 1 {
             let mut v = (d[(i - 1) * w + j - 1] + usize::from(a[i - 1] != b[j - 1])).min(d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[(i - 2) * w + j - 2] + 1);
@@ -561,8 +561,8 @@ impl Ck {
                     b.segments.push((name.clone(), Condition::compile(cond, &path, &mut self.p)));
                     let mut refs = Vec::new();
                     self.context_paths(cond, &path, &mut refs);
-                    for (p, _) in refs {
-                        self.err(&p, "a segment cannot use other segments: repeat that segment's condition here".into());
+                    for (p, _) in &refs {
+                        self.err(p, "a segment cannot use other segments: repeat that segment's condition here".into());
                     }
                 }
             }

@@ -463,7 +463,7 @@ pub fn is_safe_style(css: &str) -> bool {
     if bad.iter().any(|w| contains(&k, w) || contains(&d, w)) {
         return false;
     }
-    split(&k, "url(").into_iter().skip(1).all(|u| {
+    split(&k, "url(").iter().skip(1).all(|u| {
         let u = &u[..u.find(')').unwrap_or(u.len())];
         safe_image_url(u.trim_matches(['"', '\''])).is_some()
     })

@@ -366,7 +366,7 @@ impl Sensing {
         let session = obj(vec![
             ("pageviews", n(self.pageviews)),
             ("searchCount", n(self.search_count)),
-            ("queries", Value::from(self.queries.clone())),
+            ("queries", strings(&self.queries)),
             ("touch", self.touch.to_value()),
             ("custom", self.ctx.get("custom").cloned().unwrap_or_default()),
             ("flow", self.ctx.get("flow").cloned().unwrap_or_default()),
@@ -871,7 +871,7 @@ impl Sensing {
         self.ctx.set("search", obj(vec![
             ("query", last.into()),
             ("count", Value::Num(self.search_count)),
-            ("lastQueries", Value::from(self.queries.clone())),
+            ("lastQueries", strings(&self.queries)),
         ]));
     }
 
@@ -944,6 +944,12 @@ impl Sensing {
 
 fn obj(members: Vec<(&str, Value)>) -> Value {
     Value::Obj(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// An array of strings (rather than `Value::from(list.clone())`, which clones the `Vec` and then
+/// converts it in place: two generic instances).
+fn strings(list: &[String]) -> Value {
+    Value::Arr(list.iter().map(|s| Value::Str(s.clone())).collect())
 }
 
 fn cat(parts: &[&str]) -> String {

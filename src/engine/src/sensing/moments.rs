@@ -231,7 +231,7 @@ fn half_life_factor(x: f64) -> f64 {
 }
 
 fn add_entry(lex: &mut Vec<Entry>, moment: usize, phrase: &str) {
-    let parts: Vec<Vec<Word>> = crate::small::split(phrase, "...").into_iter().map(words).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<Vec<Word>> = crate::small::split(phrase, "...").iter().map(|p| words(p)).filter(|p| !p.is_empty()).collect();
     let n = parts.iter().map(Vec::len).sum();
     if n > 0 {
         lex.push(Entry { moment, parts, words: n, text: phrase.trim().to_string() });
