@@ -203,7 +203,7 @@ fn edits(a: &[char], b: &[char]) -> usize {
 /// The words of a space-separated list. Key lists are kept as one string each: a slice of `&str`
 /// costs the wasm a pointer and a length per entry, and they are only split to report a problem.
 fn words(list: &str) -> Vec<&str> {
-    list.split(' ').collect()
+    small::parts(list, b' ').collect()
 }
 
 fn mean(hint: Option<&str>) -> String {
@@ -390,13 +390,13 @@ impl Ck {
             return None;
         };
         for (k, _) in m {
-            if !known.split(' ').any(|w| w == k) {
+            if !small::parts(known, b' ').any(|w| w == k) {
                 let known = words(known);
                 let tail = match closest(k, &known) {
                     Some(h) => mean(Some(h)),
                     None => cat(&["; known keys: ", &small::join(&known, ", ")]),
                 };
-                let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { " is not an " } else { " is not a " };
+                let article = if matches!(what.as_bytes().first(), Some(b'a' | b'e' | b'i' | b'o' | b'u')) { " is not an " } else { " is not a " };
                 self.err(&join(path, k), cat(&[&q(k), article, what, " key", &tail]));
             }
         }
@@ -555,7 +555,7 @@ impl Ck {
             Some(Value::Obj(segs)) => {
                 for (name, cond) in segs {
                     let path = join("segments", name);
-                    if name.is_empty() || name.contains('.') {
+                    if name.is_empty() || small::find_byte(name, b'.').is_some() {
                         self.err(&path, "a segment name must be non-empty and have no \".\"".into());
                     }
                     b.segments.push((name.clone(), Condition::compile(cond, &path, &mut self.p)));
@@ -622,7 +622,7 @@ impl Ck {
                 _ if k.starts_with('$') => {}
                 _ => {
                     let at = join(path, k);
-                    let mut parts = k.split('.');
+                    let mut parts = small::parts(k, b'.');
                     let root = parts.next().unwrap_or_default();
                     let field = parts.next();
                     let roots: Vec<&str> = CONTEXT.iter().map(|(r, _)| *r).collect();
@@ -802,7 +802,7 @@ impl Ck {
                 "day" => CapWindow::Day,
                 "week" => CapWindow::Days(7),
                 "lifetime" => CapWindow::Lifetime,
-                _ => match s.strip_suffix('d').and_then(small::parse_index).filter(|n| (1..=3650).contains(n) && !s.starts_with('+')) {
+                _ => match s.strip_suffix("d").and_then(small::parse_index).filter(|n| (1..=3650).contains(n) && !s.starts_with("+")) {
                     Some(n) => CapWindow::Days(n as u32),
                     None => {
                         let hint = mean(closest(s, &["session", "day", "week", "lifetime"]));
@@ -1032,7 +1032,7 @@ impl Ck {
         let mut nexts: Vec<(String, String)> = Vec::new();
         for (id, node) in nodes_v {
             let p = join(&np, id);
-            if id.is_empty() || id.contains('.') {
+            if id.is_empty() || small::find_byte(id, b'.').is_some() {
                 self.err(&p, "a node id must be non-empty and have no \".\" (answers are read as flow.<id>)".into());
             }
             let Some(nm) = self.obj(node, &p, "flow node", "text buttons") else { continue };

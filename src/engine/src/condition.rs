@@ -472,7 +472,7 @@ impl Path {
         let mut segs = [Seg::default(), Seg::default()];
         let mut at = 0;
         let mut count = 0u16;
-        for k in text.split('.') {
+        for k in crate::small::parts(text, b'.') {
             if let Some(s) = segs.get_mut(count as usize) {
                 *s = Seg { sig: sig(k.as_bytes()), at: u16::try_from(at).ok()?, n: u16::try_from(k.len()).ok()?, hint: Cell::new(0) };
             }
@@ -516,7 +516,7 @@ impl Path {
     fn get<'a>(&self, root: &'a Value) -> Option<V<'a>> {
         let mut cur = root;
         let count = self.count as usize;
-        for (i, k) in self.text.split('.').enumerate() {
+        for (i, k) in crate::small::parts(&self.text, b'.').enumerate() {
             cur = match cur {
                 Value::Obj(m) => match self.segs.get(i) {
                     Some(s) => s.find(m, &self.text)?,
@@ -690,18 +690,18 @@ impl Matcher {
 /// JavaScript would. Case-insensitive only for ASCII text (where JavaScript's `i` flag is ASCII
 /// case folding too).
 fn literal_pattern(p: &str, ci: bool) -> Option<Matcher> {
-    let inner = p.strip_prefix('(').and_then(|q| q.strip_suffix(')')).filter(|q| !q.starts_with('?'));
+    let inner = p.strip_prefix("(").and_then(|q| q.strip_suffix(")")).filter(|q| !q.starts_with("?"));
     let p = inner.unwrap_or(p);
     if ci && !p.is_ascii() {
         return None;
     }
     let mut alts = Vec::new();
-    for alt in p.split('|') {
-        let (a1, alt) = match alt.strip_prefix('^') {
+    for alt in crate::small::parts(p, b'|') {
+        let (a1, alt) = match alt.strip_prefix("^") {
             Some(r) => (1, r),
             None => (0, alt),
         };
-        let (a2, alt) = match alt.strip_suffix('$') {
+        let (a2, alt) = match alt.strip_suffix("$") {
             Some(r) => (2, r),
             None => (0, alt),
         };
@@ -1154,10 +1154,10 @@ fn write_padded(v: V, w: &mut dyn Out) -> fmt::Result {
         V::Str(s) if !s.is_empty() => s,
         _ => "0",
     };
-    let s = s.strip_prefix('v').unwrap_or(s);
+    let s = s.strip_prefix("v").unwrap_or(s);
     // `\+.*$`: from the first `+` that has no line break after it.
     let line = s.rfind(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(0, |i| i + 1);
-    let s = match s[line..].find('+') {
+    let s = match crate::small::find_byte(&s[line..], b'+') {
         Some(i) => &s[..line + i],
         None => s,
     };

@@ -122,7 +122,7 @@ impl Value {
     /// Follows a dotted path (`cart.items`, `search.lastQueries.0`) through objects and arrays.
     pub fn pointer(&self, path: &str) -> Option<&Value> {
         let mut cur = self;
-        for part in path.split('.') {
+        for part in crate::small::parts(path, b'.') {
             cur = match cur {
                 Value::Obj(_) => cur.get(part)?,
                 Value::Arr(a) => a.get(crate::small::parse_index(part)?)?,

@@ -35,7 +35,7 @@ const DROP: &str = "object form template svg math frameset applet";
 
 /// The word of the space-separated `list` equal to `name`.
 fn listed(list: &'static str, name: &str) -> Option<&'static str> {
-    list.split(' ').find(|w| *w == name)
+    crate::small::parts(list, b' ').find(|w| *w == name)
 }
 /// Deepest nesting of kept elements; deeper tags are dropped (their text kept).
 const MAX_DEPTH: usize = 256;
@@ -359,7 +359,7 @@ pub fn decode_entities(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
-    while let Some(p) = s.get(i..).and_then(|r| r.find('&')) {
+    while let Some(p) = s.get(i..).and_then(|r| crate::small::find_byte(r, b'&')) {
         out.push_str(s.get(i..i + p).unwrap_or(""));
         i += p + 1;
         if b.get(i) == Some(&b'#') {
@@ -445,7 +445,7 @@ fn check_url(url: &str, image: bool) -> Option<String> {
 /// Whether every candidate URL of a `srcset` is a safe image URL. Checked piece by piece between
 /// commas with whitespace ignored, which over-approximates how browsers split candidates.
 pub(crate) fn is_safe_srcset(s: &str) -> bool {
-    s.split(',').all(|p| safe_image_url(p).is_some())
+    crate::small::parts(s, b',').all(|p| safe_image_url(p).is_some())
 }
 
 /// Whether an inline `style` is harmless: no `expression(`, `javascript:`/`vbscript:`,
@@ -464,7 +464,7 @@ pub fn is_safe_style(css: &str) -> bool {
         return false;
     }
     split(&k, "url(").iter().skip(1).all(|u| {
-        let u = &u[..u.find(')').unwrap_or(u.len())];
+        let u = &u[..crate::small::find_byte(u, b')').unwrap_or(u.len())];
         safe_image_url(u.trim_matches(['"', '\''])).is_some()
     })
 }

@@ -65,6 +65,46 @@ pub fn join(parts: &[&str], sep: &str) -> String {
     out
 }
 
+/// The byte index of the first `b` (an ASCII byte) in `s`.
+pub fn find_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
+}
+
+/// `s.split_once(c)` for an ASCII byte `c`.
+pub fn cut(s: &str, c: u8) -> Option<(&str, &str)> {
+    let i = find_byte(s, c)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
+/// `s.split(c)` for an ASCII byte `c`. One small iterator instead of the standard library's
+/// `char` pattern searchers (`CharSearcher`, `memchr`, `Split<char>`: ~1 KB of wasm).
+pub fn parts(s: &str, c: u8) -> Parts<'_> {
+    Parts { rest: Some(s), sep: c }
+}
+
+/// See [`parts`].
+pub struct Parts<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        match cut(s, self.sep) {
+            Some((part, rest)) => {
+                self.rest = Some(rest);
+                Some(part)
+            }
+            None => {
+                self.rest = None;
+                Some(s)
+            }
+        }
+    }
+}
+
 /// `s.parse::<usize>().ok()`: a small loop instead of core's generic integer parser (one
 /// instance per integer type, ~300 bytes of wasm each).
 pub fn parse_index(s: &str) -> Option<usize> {
@@ -103,6 +143,10 @@ mod tests {
                     assert_eq!(split(h, n), h.split(n).collect::<Vec<_>>(), "{h:?} {n:?}");
                 }
             }
+        }
+        for h in ["", ".", "a", "a.b", ".a.", "a..b", "ấ.b"] {
+            assert_eq!(parts(h, b'.').collect::<Vec<_>>(), h.split('.').collect::<Vec<_>>(), "{h:?}");
+            assert_eq!(cut(h, b'.'), h.split_once('.'));
         }
         assert_eq!(cat(&["a", "", "bc"]), "abc");
         assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");

@@ -101,7 +101,7 @@ impl Moments {
     pub fn new(extra: &Lexicon) -> Moments {
         let mut lex = Vec::new();
         for (m, list) in BUILTIN.iter().enumerate() {
-            for p in list.split('|') {
+            for p in crate::small::parts(list, b'|') {
                 add_entry(&mut lex, m, p);
             }
         }

@@ -6,6 +6,7 @@
 //! A query word typed with diacritics must match exactly (`sữa` is milk, `sửa` is repair); one typed
 //! without any (`gia`) matches every word that folds to it (`giá`).
 
+use crate::small::cut;
 use crate::unicode::{is_alnum, lower_char};
 
 /// Precomposed Vietnamese vowels: each group is the six tones (none, grave, acute, hook above,
@@ -130,13 +131,6 @@ pub fn split_url(url: &str) -> (String, &str, &str) {
     };
     let (path, query) = cut(rest, b'?').unwrap_or((rest, ""));
     (host, path, query)
-}
-
-/// `s.split_once(c)` for an ASCII `c`, on bytes: the standard library's char searchers
-/// (`split`, `rsplit`, `split_once` with a `char`) cost ~1 KB of wasm for these few URL splits.
-fn cut(s: &str, c: u8) -> Option<(&str, &str)> {
-    let i = s.bytes().position(|b| b == c)?;
-    Some((&s[..i], &s[i + 1..]))
 }
 
 /// The decoded value of query parameter `name` (`+` is a space, `%xx` are UTF-8 bytes), if present
