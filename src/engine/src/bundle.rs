@@ -619,7 +619,7 @@ impl Ck {
                     }
                 }
                 "$not" => self.context_paths(v, &join(path, k), refs),
-                _ if k.starts_with('$') => {}
+                _ if k.starts_with("$") => {}
                 _ => {
                     let at = join(path, k);
                     let mut parts = small::parts(k, b'.');

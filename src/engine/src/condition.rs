@@ -523,7 +523,7 @@ impl Path {
                     None => &m.iter().find(|(x, _)| x == k)?.1,
                 },
                 Value::Arr(a) => {
-                    let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'));
+                    let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with("0"));
                     match crate::small::parse_index(k) {
                         Some(i) if canonical => a.get(i)?,
                         // A number has no members, so `length` can only end a path.
@@ -764,7 +764,7 @@ fn num_key(i: usize) -> String {
 }
 
 fn is_operator_object(v: &Value) -> bool {
-    matches!(v, Value::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| k.starts_with('$')))
+    matches!(v, Value::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| k.starts_with("$")))
 }
 
 impl Cx<'_> {
@@ -868,7 +868,7 @@ impl Cx<'_> {
             Value::Null => Op::Null,
             Value::Obj(m) if is_operator_object(v) => return m.iter().map(|(k, a)| self.op(k, a, path)).collect(),
             Value::Obj(m) => {
-                if m.iter().any(|(k, _)| k.starts_with('$')) {
+                if m.iter().any(|(k, _)| k.starts_with("$")) {
                     self.problems.push(Problem::warning(
                         path,
                         "mixes operators and plain keys, so it is compared as a whole object",
@@ -925,7 +925,7 @@ impl Cx<'_> {
             "$exists" => Op::Exists(truthy(view(a))),
             "$in" | "$nin" | "$ini" | "$nini" => match a {
                 Value::Arr(items) => {
-                    let ci = name.ends_with('i');
+                    let ci = name.ends_with("i");
                     Op::In { set: items.iter().map(|x| lit(x, ci)).collect(), ci, neg: name.starts_with("$n") }
                 }
                 _ => needs(self, "an array"),

@@ -534,7 +534,7 @@ fn slow_parse(s: &str, mant: u64, exp: i32) -> f64 {
 #[cfg_attr(any(feature = "std-float", not(target_arch = "wasm32")), allow(dead_code))]
 fn approx_parse(s: &str, mant: u64, exp: i32) -> f64 {
     let v = if exp < -300 { scale(scale(mant as f64, -300), exp + 300) } else { scale(mant as f64, exp) };
-    if s.starts_with('-') {
+    if s.starts_with("-") {
         -v
     } else {
         v

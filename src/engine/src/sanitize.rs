@@ -428,7 +428,7 @@ fn check_url(url: &str, image: bool) -> Option<String> {
     let clean = clean.trim_matches(|c: char| c <= ' ').to_string();
     let k = squash(&clean)?;
     let ok = match k.find([':', '/', '?', '#', '\\']) {
-        Some(p) if k[p..].starts_with(':') => {
+        Some(p) if k[p..].starts_with(":") => {
             let (scheme, rest) = (&k[..p], &k[p + 1..]);
             matches!(scheme, "http" | "https" | "mailto" | "tel")
                 || (image

@@ -3,6 +3,10 @@
 //! Two-Way algorithm, ~3 KB of wasm), and concatenation and joining (one generic copy each per
 //! element type). The texts searched are short (templates, URLs, styles, referrers), so a plain
 //! scan is as fast in practice.
+//!
+//! In the same spirit, the engine splits on ASCII bytes with [`parts`] and [`cut`] rather than
+//! `str::split(char)`, and writes `starts_with("$")` rather than `starts_with('$')`: a `char`
+//! pattern brings its own searcher and UTF-8 encoding into the wasm.
 
 /// The byte index of the first `needle` in `hay`.
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
