@@ -158,6 +158,11 @@ fn get<'v>(m: &'v Obj, key: &str) -> Option<&'v Value> {
     m.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
+/// The keys of an object, in order.
+fn keys(m: &Obj) -> Vec<&str> {
+    m.iter().map(|(k, _)| k.as_str()).collect()
+}
+
 fn q(s: &str) -> String {
     cat(&["\"", s, "\""])
 }
@@ -894,7 +899,7 @@ impl Ck {
     fn action(&mut self, v: &Value, path: &str) -> Option<Action> {
         let m = self.obj(v, path, "action", ACTIONS)?;
         let [(kind, body)] = m else {
-            let found: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
+            let found = keys(m);
             let msg = if m.is_empty() {
                 cat(&["is empty: an action is one of ", &small::join(&words(ACTIONS), ", ")])
             } else {
@@ -959,7 +964,22 @@ impl Ck {
                     let kp = join(&p, key);
                     let names = match get(m, key) {
                         None => return Vec::new(),
-                        Some(Value::Str(s)) => s.split_whitespace().map(str::to_string).collect(),
+                        Some(Value::Str(s)) => {
+                            // `split_whitespace` by hand: its searcher costs more wasm than this loop.
+                            let mut names = Vec::new();
+                            let mut word = String::new();
+                            for c in s.chars() {
+                                if !c.is_whitespace() {
+                                    word.push(c);
+                                } else if !word.is_empty() {
+                                    names.push(std::mem::take(&mut word));
+                                }
+                            }
+                            if !word.is_empty() {
+                                names.push(word);
+                            }
+                            names
+                        }
                         Some(other) => ck.strings(other, &kp),
                     };
                     if names.is_empty() || names.iter().any(|n| n.is_empty() || n.contains(char::is_whitespace)) {
@@ -1027,7 +1047,7 @@ impl Ck {
                 return None;
             }
         };
-        let ids: Vec<&str> = nodes_v.iter().map(|(k, _)| k.as_str()).collect();
+        let ids = keys(nodes_v);
         let mut nodes = Vec::new();
         let mut nexts: Vec<(String, String)> = Vec::new();
         for (id, node) in nodes_v {
