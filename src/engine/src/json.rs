@@ -227,6 +227,50 @@ impl Value {
     }
 }
 
+/// Writes a JSON object member by member straight to text: for the stored profile, whose `Value`
+/// tree would only be built to be serialized (the tree costs ~2 KB more wasm).
+pub(crate) struct ObjWriter<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> ObjWriter<'a> {
+    /// Opens an object at the end of `out`.
+    pub(crate) fn new(out: &'a mut String) -> ObjWriter<'a> {
+        out.push('{');
+        ObjWriter { out, empty: true }
+    }
+
+    /// Starts member `key`; write its JSON value into the `String` returned.
+    pub(crate) fn key(&mut self, key: &str) -> &mut String {
+        if !std::mem::replace(&mut self.empty, false) {
+            self.out.push(',');
+        }
+        write_str(key, self.out);
+        self.out.push(':');
+        self.out
+    }
+
+    /// A number member.
+    pub(crate) fn num(&mut self, key: &str, n: f64) {
+        write_num(n, self.key(key));
+    }
+
+    /// A string member, `null` when `None`.
+    pub(crate) fn str(&mut self, key: &str, s: Option<&str>) {
+        let out = self.key(key);
+        match s {
+            Some(s) => write_str(s, out),
+            None => out.push_str("null"),
+        }
+    }
+
+    /// Closes the object.
+    pub(crate) fn end(self) {
+        self.out.push('}');
+    }
+}
+
 /// Appends a number as JSON: as JavaScript's `String(n)` prints it ([`write_js_num`]), except that
 /// non-finite numbers become `null`.
 pub fn write_num(n: f64, out: &mut String) {

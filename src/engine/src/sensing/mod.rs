@@ -36,7 +36,7 @@ pub mod text;
 
 use crate::ga4::COMMERCE;
 use crate::input::{Input, Item, Source, Time};
-use crate::json::Value;
+use crate::json::{write_num, write_str, ObjWriter, Value};
 use crate::problem::Problem;
 use crate::settings::{ExitIntent, Settings};
 use crate::unicode::lower;
@@ -72,11 +72,22 @@ struct Touch {
     at: f64,
 }
 
-impl Touch {
-    fn to_value(&self) -> Value {
-        let [s, m, c] = self.utm.clone();
-        obj(vec![("channel", self.channel.into()), ("source", s.into()), ("medium", m.into()), ("campaign", c.into()), ("at", Value::Num(self.at))])
+/// A touch as stored in the profile, `null` for none.
+fn write_touch(t: Option<&Touch>, out: &mut String) {
+    let Some(t) = t else {
+        out.push_str("null");
+        return;
+    };
+    let mut w = ObjWriter::new(out);
+    w.str("channel", Some(t.channel));
+    for (k, v) in ["source", "medium", "campaign"].iter().zip(&t.utm) {
+        w.str(k, v.as_deref());
     }
+    w.num("at", t.at);
+    w.end();
+}
+
+impl Touch {
     fn from_value(v: Option<&Value>) -> Option<Touch> {
         let v = v?;
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
@@ -353,43 +364,81 @@ impl Sensing {
     /// The profile to store (without `caps`, which the engine adds): version 1, see the
     /// sensing README section of `tests/journeys/README.md`.
     pub fn profile(&self) -> Value {
-        let n = Value::Num;
-        let touch = |t: &Option<Touch>| t.as_ref().map_or(Value::Null, Touch::to_value);
+        let mut s = String::new();
+        let mut w = ObjWriter::new(&mut s);
+        self.write_profile(&mut w);
+        w.end();
+        Value::parse(&s).unwrap_or_default()
+    }
+
+    /// Writes the members of [`Sensing::profile`] (the engine adds `caps` and closes the object):
+    /// straight to JSON text, as it is only ever stored.
+    pub(crate) fn write_profile(&self, w: &mut ObjWriter) {
+        w.num("v", 1.0);
+        w.str("shopper", Some(&self.shopper));
+        for &(k, n) in &[
+            ("visits", self.visits),
+            ("visitStart", self.visit_start),
+            ("last", self.last_active),
+            ("prev", self.prev_active),
+            ("purchases", self.purchases),
+            ("lastPurchase", self.last_purchase),
+            ("searches", self.searches),
+            ("products", self.products),
+        ] {
+            w.num(k, n);
+        }
+        self.cart.write_json(w.key("cart"));
+        write_touch(self.first_touch.as_ref(), w.key("firstTouch"));
+        write_touch(self.last_touch.as_ref(), w.key("lastTouch"));
+        let mut s = ObjWriter::new(w.key("session"));
+        s.num("pageviews", self.pageviews);
+        s.num("searchCount", self.search_count);
+        let q = s.key("queries");
+        q.push('[');
+        for (i, x) in self.queries.iter().enumerate() {
+            if i > 0 {
+                q.push(',');
+            }
+            write_str(x, q);
+        }
+        q.push(']');
+        write_touch(Some(&self.touch), s.key("touch"));
+        for k in &["custom", "flow"] {
+            self.ctx.get(k).unwrap_or(&Value::Null).write_json(s.key(k));
+        }
+        s.num("cartAbandoned", self.cart_abandoned);
+        s.num("checkoutAbandoned", self.checkout_abandoned);
         let m = &self.moments;
-        let log = m.log.iter().map(|(w, i, x)| Value::Arr(vec![w.as_str().into(), n(*i as f64), n(*x)])).collect();
-        let moment = obj(vec![
-            ("acc", Value::Arr(m.acc.iter().map(|a| n(*a)).collect())),
-            ("at", n(m.at)),
-            ("moment", n(m.moment as f64)),
-            ("log", Value::Arr(log)),
-        ]);
-        let session = obj(vec![
-            ("pageviews", n(self.pageviews)),
-            ("searchCount", n(self.search_count)),
-            ("queries", strings(&self.queries)),
-            ("touch", self.touch.to_value()),
-            ("custom", self.ctx.get("custom").cloned().unwrap_or_default()),
-            ("flow", self.ctx.get("flow").cloned().unwrap_or_default()),
-            ("cartAbandoned", n(self.cart_abandoned)),
-            ("checkoutAbandoned", n(self.checkout_abandoned)),
-            ("moment", moment),
-        ]);
-        obj(vec![
-            ("v", n(1.0)),
-            ("shopper", self.shopper.as_str().into()),
-            ("visits", n(self.visits)),
-            ("visitStart", n(self.visit_start)),
-            ("last", n(self.last_active)),
-            ("prev", n(self.prev_active)),
-            ("purchases", n(self.purchases)),
-            ("lastPurchase", n(self.last_purchase)),
-            ("searches", n(self.searches)),
-            ("products", n(self.products)),
-            ("cart", self.cart.to_value()),
-            ("firstTouch", touch(&self.first_touch)),
-            ("lastTouch", touch(&self.last_touch)),
-            ("session", session),
-        ])
+        let mut mo = ObjWriter::new(s.key("moment"));
+        let acc = mo.key("acc");
+        acc.push('[');
+        for (i, a) in m.acc.iter().enumerate() {
+            if i > 0 {
+                acc.push(',');
+            }
+            write_num(*a, acc);
+        }
+        acc.push(']');
+        mo.num("at", m.at);
+        mo.num("moment", m.moment as f64);
+        let log = mo.key("log");
+        log.push('[');
+        for (i, (what, moment, weight)) in m.log.iter().enumerate() {
+            if i > 0 {
+                log.push(',');
+            }
+            log.push('[');
+            write_str(what, log);
+            for &n in &[*moment as f64, *weight] {
+                log.push(',');
+                write_num(n, log);
+            }
+            log.push(']');
+        }
+        log.push(']');
+        mo.end();
+        s.end();
     }
 
     /// Takes in a profile another tab stored (a `storage` event): its cart when it changed later
