@@ -186,7 +186,7 @@ impl Engine {
         let mut out = String::new();
         let mut w = crate::json::ObjWriter::new(&mut out);
         self.sensing.write_profile(&mut w);
-        self.decider.to_value().write_json(w.key("caps"));
+        self.decider.write_json(w.key("caps"));
         w.end();
         out
     }
