@@ -427,7 +427,7 @@ fn check_url(url: &str, image: bool) -> Option<String> {
     let clean: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let clean = clean.trim_matches(|c: char| c <= ' ').to_string();
     let k = squash(&clean)?;
-    let ok = match k.find([':', '/', '?', '#', '\\']) {
+    let ok = match k.bytes().position(|b| matches!(b, b':' | b'/' | b'?' | b'#' | b'\\')) {
         Some(p) if k[p..].starts_with(":") => {
             let (scheme, rest) = (&k[..p], &k[p + 1..]);
             matches!(scheme, "http" | "https" | "mailto" | "tel")
@@ -435,7 +435,7 @@ fn check_url(url: &str, image: bool) -> Option<String> {
                     && scheme == "data"
                     && ["image/png", "image/gif", "image/jpeg", "image/webp"]
                         .iter()
-                        .any(|t| rest.strip_prefix(t).is_some_and(|r| r.starts_with([';', ',']))))
+                        .any(|t| rest.strip_prefix(t).is_some_and(|r| matches!(r.as_bytes().first(), Some(b';' | b',')))))
         }
         _ => true,
     };
