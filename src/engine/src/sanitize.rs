@@ -269,7 +269,7 @@ fn start_tag(el: &str, attrs: &[(String, &str)], out: &mut String) {
     }
     if new_window || rel.is_some() {
         let mut r = rel.unwrap_or_default();
-        for t in ["noopener", "noreferrer"] {
+        for &t in &["noopener", "noreferrer"] {
             if new_window && !r.split_ascii_whitespace().any(|x| x.eq_ignore_ascii_case(t)) {
                 r = if r.trim().is_empty() { t.to_string() } else { crate::small::cat(&[r.trim_end(), " ", t]) };
             }

@@ -95,7 +95,7 @@ pub fn guess_page_type(path: &str, has_search: bool) -> &'static str {
     ];
     let lower = path.to_ascii_lowercase();
     let segs = || parts(&lower, b'/').filter(|s| !s.is_empty());
-    for (ty, pats) in TYPES {
+    for &(ty, pats) in &TYPES {
         let hit = segs().any(|s| {
             parts(pats, b' ').any(|p| match p.as_bytes().first() {
                 Some(b'^') => s.starts_with(&p[1..]),
