@@ -68,9 +68,14 @@ pub const MAX_DEPTH: usize = 128;
 impl Value {
     /// Parses JSON text. Never panics; refuses nesting deeper than [`MAX_DEPTH`].
     pub fn parse(text: &str) -> Result<Value, ParseError> {
-        let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0 };
+        let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0, error: None };
         p.ws();
-        let v = p.value()?;
+        let Some(v) = p.value() else {
+            return Err(match p.error.take() {
+                Some(e) => e,
+                None => p.err("not JSON"), // never: `value` sets `error` whenever it fails
+            });
+        };
         p.ws();
         if p.i < p.s.len() {
             return Err(p.err("unexpected text after the end of the JSON value"));
@@ -640,10 +645,13 @@ impl<T: Into<Value>> From<Vec<T>> for Value {
     }
 }
 
+/// The parser. Its functions return `Option`s and leave the error in `error`: a `Result` carrying
+/// a `ParseError` through every `?` costs the wasm ~1 KB more.
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     depth: usize,
+    error: Option<ParseError>,
 }
 
 impl Parser<'_> {
@@ -658,15 +666,21 @@ impl Parser<'_> {
         ParseError { line, column, message: message.to_string() }
     }
 
+    /// Records the error at the current position; `None` for the caller to return.
+    fn fail<T>(&mut self, message: &str) -> Option<T> {
+        self.error = Some(self.err(message));
+        None
+    }
+
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
             self.i += 1;
         }
     }
 
-    fn value(&mut self) -> Result<Value, ParseError> {
+    fn value(&mut self) -> Option<Value> {
         match self.s.get(self.i) {
-            None => Err(self.err("unexpected end of text, expected a value")),
+            None => self.fail("unexpected end of text, expected a value"),
             Some(b'{') => self.nested(Self::object),
             Some(b'[') => self.nested(Self::array),
             Some(b'"') => self.string().map(Value::Str),
@@ -674,46 +688,46 @@ impl Parser<'_> {
             Some(b'f') => self.word("false", Value::Bool(false)),
             Some(b'n') => self.word("null", Value::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(_) => Err(self.err("expected a value (object, array, string, number, true, false or null)")),
+            Some(_) => self.fail("expected a value (object, array, string, number, true, false or null)"),
         }
     }
 
-    fn nested(&mut self, f: fn(&mut Self) -> Result<Value, ParseError>) -> Result<Value, ParseError> {
+    fn nested(&mut self, f: fn(&mut Self) -> Option<Value>) -> Option<Value> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.err("nesting is too deep"));
+            return self.fail("nesting is too deep");
         }
         let v = f(self);
         self.depth -= 1;
         v
     }
 
-    fn word(&mut self, w: &str, v: Value) -> Result<Value, ParseError> {
+    fn word(&mut self, w: &str, v: Value) -> Option<Value> {
         if self.s[self.i..].starts_with(w.as_bytes()) {
             self.i += w.len();
-            Ok(v)
+            Some(v)
         } else {
-            Err(self.err("expected a value (object, array, string, number, true, false or null)"))
+            self.fail("expected a value (object, array, string, number, true, false or null)")
         }
     }
 
-    fn object(&mut self) -> Result<Value, ParseError> {
+    fn object(&mut self) -> Option<Value> {
         self.i += 1;
         let mut m: Vec<(String, Value)> = Vec::new();
         self.ws();
         if self.s.get(self.i) == Some(&b'}') {
             self.i += 1;
-            return Ok(Value::Obj(m));
+            return Some(Value::Obj(m));
         }
         loop {
             self.ws();
             if self.s.get(self.i) != Some(&b'"') {
-                return Err(self.err("expected a quoted key"));
+                return self.fail("expected a quoted key");
             }
             let k = self.string()?;
             self.ws();
             if self.s.get(self.i) != Some(&b':') {
-                return Err(self.err("expected ':' after a key"));
+                return self.fail("expected ':' after a key");
             }
             self.i += 1;
             self.ws();
@@ -728,20 +742,20 @@ impl Parser<'_> {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
-                    return Ok(Value::Obj(m));
+                    return Some(Value::Obj(m));
                 }
-                _ => return Err(self.err("expected ',' or '}' in an object")),
+                _ => return self.fail("expected ',' or '}' in an object"),
             }
         }
     }
 
-    fn array(&mut self) -> Result<Value, ParseError> {
+    fn array(&mut self) -> Option<Value> {
         self.i += 1;
         let mut a = Vec::new();
         self.ws();
         if self.s.get(self.i) == Some(&b']') {
             self.i += 1;
-            return Ok(Value::Arr(a));
+            return Some(Value::Arr(a));
         }
         loop {
             self.ws();
@@ -751,14 +765,14 @@ impl Parser<'_> {
                 Some(b',') => self.i += 1,
                 Some(b']') => {
                     self.i += 1;
-                    return Ok(Value::Arr(a));
+                    return Some(Value::Arr(a));
                 }
-                _ => return Err(self.err("expected ',' or ']' in an array")),
+                _ => return self.fail("expected ',' or ']' in an array"),
             }
         }
     }
 
-    fn hex4(&mut self) -> Result<u32, ParseError> {
+    fn hex4(&mut self) -> Option<u32> {
         let mut u = 0u32;
         for _ in 0..4 {
             let d = match self.s.get(self.i) {
@@ -767,14 +781,14 @@ impl Parser<'_> {
             };
             match d {
                 Some(d) => u = u * 16 + d,
-                None => return Err(self.err("bad \\u escape")),
+                None => return self.fail("bad \\u escape"),
             }
             self.i += 1;
         }
-        Ok(u)
+        Some(u)
     }
 
-    fn string(&mut self) -> Result<String, ParseError> {
+    fn string(&mut self) -> Option<String> {
         self.i += 1;
         let mut out = String::new();
         loop {
@@ -788,10 +802,10 @@ impl Parser<'_> {
             // The input is a &str and we only stop on ASCII bytes, so this slice is valid UTF-8.
             out.push_str(std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default());
             match self.s.get(self.i) {
-                None => return Err(self.err("unterminated string")),
+                None => return self.fail("unterminated string"),
                 Some(b'"') => {
                     self.i += 1;
-                    return Ok(out);
+                    return Some(out);
                 }
                 Some(b'\\') => {
                     self.i += 1;
@@ -825,17 +839,17 @@ impl Parser<'_> {
                             };
                             char::from_u32(code).unwrap_or('\u{FFFD}')
                         }
-                        _ => return Err(self.err("bad escape in string")),
+                        _ => return self.fail("bad escape in string"),
                     };
                     self.i += 1;
                     out.push(c);
                 }
-                Some(_) => return Err(self.err("control character in string")),
+                Some(_) => return self.fail("control character in string"),
             }
         }
     }
 
-    fn number(&mut self) -> Result<Value, ParseError> {
+    fn number(&mut self) -> Option<Value> {
         let start = self.i;
         let digits = |p: &mut Self| {
             let s = p.i;
@@ -848,12 +862,12 @@ impl Parser<'_> {
             self.i += 1;
         }
         if !digits(self) {
-            return Err(self.err("bad number"));
+            return self.fail("bad number");
         }
         if self.s.get(self.i) == Some(&b'.') {
             self.i += 1;
             if !digits(self) {
-                return Err(self.err("bad number: digits expected after '.'"));
+                return self.fail("bad number: digits expected after '.'");
             }
         }
         if let Some(b'e' | b'E') = self.s.get(self.i) {
@@ -862,11 +876,11 @@ impl Parser<'_> {
                 self.i += 1;
             }
             if !digits(self) {
-                return Err(self.err("bad number: digits expected in exponent"));
+                return self.fail("bad number: digits expected in exponent");
             }
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("0");
-        Ok(Value::Num(parse_number(text)))
+        Some(Value::Num(parse_number(text)))
     }
 }
 
