@@ -384,6 +384,18 @@ impl Ck {
         self.p.push(Problem::warning(path, m));
     }
 
+    /// [`Ck::err`] with a fixed message: the `String` is made here, not at each of ~20 call sites.
+    #[inline(never)]
+    fn err_s(&mut self, path: &str, m: &str) {
+        self.err(path, m.to_string());
+    }
+
+    /// [`Ck::warn`] with a fixed message.
+    #[inline(never)]
+    fn warn_s(&mut self, path: &str, m: &str) {
+        self.warn(path, m.to_string());
+    }
+
     fn ty(&mut self, path: &str, want: &str, v: &Value) {
         self.err(path, cat(&["must be ", want, ", not ", v.type_name()]));
     }
@@ -412,7 +424,7 @@ impl Ck {
     fn req<'v>(&mut self, m: &'v Obj, key: &str, path: &str) -> Option<&'v Value> {
         let v = get(m, key);
         if v.is_none() {
-            self.err(&join(path, key), "is missing".into());
+            self.err_s(&join(path, key), "is missing");
         }
         v
     }
@@ -421,7 +433,7 @@ impl Ck {
         match v {
             Value::Str(s) => {
                 if contains(s, "{{") && !contains(s, "}}") {
-                    self.warn(path, "has \"{{\" with no \"}}\": the placeholder will show as typed".into());
+                    self.warn_s(path, "has \"{{\" with no \"}}\": the placeholder will show as typed");
                 }
                 s.clone()
             }
@@ -449,7 +461,7 @@ impl Ck {
     fn name(&mut self, m: &Obj, key: &str, path: &str) -> String {
         let s = self.s(m, key, path);
         if s.trim().is_empty() && matches!(get(m, key), Some(Value::Str(_))) {
-            self.err(&join(path, key), "must not be empty".into());
+            self.err_s(&join(path, key), "must not be empty");
         }
         s
     }
@@ -534,7 +546,7 @@ impl Ck {
         let known = "$schema version id description settings segments rules";
         let Some(m) = self.obj(v, "", "bundle", known) else { return b };
         match get(m, "version") {
-            None => self.err("version", "is missing: a bundle starts with \"version\": 1".into()),
+            None => self.err_s("version", "is missing: a bundle starts with \"version\": 1"),
             Some(Value::Num(n)) if *n == VERSION => {}
             Some(Value::Num(n)) => {
                 // A different version means a different language: its other problems would be noise.
@@ -547,7 +559,7 @@ impl Ck {
         }
         match get(m, "id") {
             Some(_) => b.id = self.name(m, "id", ""),
-            None => self.warn("id", "is missing: name the bundle (e.g. \"spring-sale\") so reports can tell bundles apart".into()),
+            None => self.warn_s("id", "is missing: name the bundle (e.g. \"spring-sale\") so reports can tell bundles apart"),
         }
         if let Some(d) = get(m, "description") {
             self.string(d, "description");
@@ -561,13 +573,13 @@ impl Ck {
                 for (name, cond) in segs {
                     let path = join("segments", name);
                     if name.is_empty() || small::find_byte(name, b'.').is_some() {
-                        self.err(&path, "a segment name must be non-empty and have no \".\"".into());
+                        self.err_s(&path, "a segment name must be non-empty and have no \".\"");
                     }
                     b.segments.push((name.clone(), Condition::compile(cond, &path, &mut self.p)));
                     let mut refs = Vec::new();
                     self.context_paths(cond, &path, &mut refs);
                     for (p, _) in &refs {
-                        self.err(p, "a segment cannot use other segments: repeat that segment's condition here".into());
+                        self.err_s(p, "a segment cannot use other segments: repeat that segment's condition here");
                     }
                 }
             }
@@ -575,10 +587,10 @@ impl Ck {
             None => {}
         }
         match get(m, "rules") {
-            None => self.warn("rules", "is missing: the bundle changes nothing".into()),
+            None => self.warn_s("rules", "is missing: the bundle changes nothing"),
             Some(Value::Arr(rules)) => {
                 if rules.is_empty() {
-                    self.warn("rules", "is empty: the bundle changes nothing".into());
+                    self.warn_s("rules", "is empty: the bundle changes nothing");
                 }
                 let mut ids: Vec<(&str, usize)> = Vec::new();
                 for (i, r) in rules.iter().enumerate() {
@@ -606,7 +618,7 @@ impl Ck {
         }
         for n in &names {
             if !seg_refs.iter().any(|(_, r)| r == n) {
-                self.warn(&join("segments", n), "is not used by any rule".into());
+                self.warn_s(&join("segments", n), "is not used by any rule");
             }
         }
         b
@@ -735,13 +747,13 @@ impl Ck {
         };
         let actions = match get(m, "do") {
             None => {
-                self.err(&join(path, "do"), "is missing: a rule needs \"do\", a list of actions".into());
+                self.err_s(&join(path, "do"), "is missing: a rule needs \"do\", a list of actions");
                 Vec::new()
             }
             Some(d) => {
                 let a = self.actions(d, &join(path, "do"));
                 if matches!(d, Value::Arr(x) if x.is_empty()) {
-                    self.warn(&join(path, "do"), "is empty: the rule only reports decisions".into());
+                    self.warn_s(&join(path, "do"), "is empty: the rule only reports decisions");
                 }
                 a
             }
@@ -759,10 +771,10 @@ impl Ck {
             None => 0.0,
         };
         if holdout >= 1.0 {
-            self.warn(&join(path, "holdout"), "is 1: every shopper is held out and nobody sees the rule".into());
+            self.warn_s(&join(path, "holdout"), "is 1: every shopper is held out and nobody sees the rule");
         }
         if on.is_none() && cap.is_none() && actions.iter().any(|a| matches!(a, Action::Prompt(_))) {
-            self.warn(path, "opens a prompt on every signal: add \"on\" or a \"cap\"".into());
+            self.warn_s(path, "opens a prompt on every signal: add \"on\" or a \"cap\"");
         }
         Some(Rule { id, on, when, actions, cap, priority, schedule, holdout, enabled })
     }
@@ -772,7 +784,7 @@ impl Ck {
             Value::Str(s) => vec![(path.to_string(), s.clone())],
             Value::Arr(a) => {
                 if a.is_empty() {
-                    self.err(path, "is empty, so the rule is never considered; leave \"on\" out to consider every signal".into());
+                    self.err_s(path, "is empty, so the rule is never considered; leave \"on\" out to consider every signal");
                 }
                 a.iter().enumerate().map(|(i, e)| {
                     let p = index(path, i);
@@ -841,7 +853,7 @@ impl Ck {
         s.until_local_ms = date(self, "until");
         if let (Some(f), Some(u)) = (s.from_local_ms, s.until_local_ms) {
             if u <= f {
-                self.err(&join(path, "until"), "must be later than \"from\"".into());
+                self.err_s(&join(path, "until"), "must be later than \"from\"");
             }
         }
         if let (Some(u), Some(now)) = (s.until_local_ms, self.now) {
@@ -858,7 +870,7 @@ impl Ck {
                     let b = self.num(b, &index(&p, 1), 0.0, 23.0, true) as u32;
                     s.hours = Some((a, b));
                 }
-                _ => self.err(&p, "must be [start, end], two whole hours from 0 to 23 (local time, both included)".into()),
+                _ => self.err_s(&p, "must be [start, end], two whole hours from 0 to 23 (local time, both included)"),
             }
         }
         if let Some(w) = get(m, "weekdays") {
@@ -881,7 +893,7 @@ impl Ck {
                         }
                     }
                 }
-                _ => self.err(&p, "must be a non-empty array of weekdays (0 = Sunday .. 6 = Saturday, or names like \"mon\")".into()),
+                _ => self.err_s(&p, "must be a non-empty array of weekdays (0 = Sunday .. 6 = Saturday, or names like \"mon\")"),
             }
             s.weekdays = Some(days);
         }
@@ -930,7 +942,7 @@ impl Ck {
                     (Some(t), None) => (self.string(t, &join(&p, "text")), false),
                     (None, Some(h)) => (self.string(h, &join(&p, "html")), true),
                     _ => {
-                        self.err(&p, "needs exactly one of \"text\" or \"html\"".into());
+                        self.err_s(&p, "needs exactly one of \"text\" or \"html\"");
                         (String::new(), false)
                     }
                 };
@@ -983,13 +995,13 @@ impl Ck {
                         Some(other) => ck.strings(other, &kp),
                     };
                     if names.is_empty() || names.iter().any(|n| n.is_empty() || n.contains(char::is_whitespace)) {
-                        ck.err(&kp, "must be class names: a string or an array of names without spaces".into());
+                        ck.err_s(&kp, "must be class names: a string or an array of names without spaces");
                     }
                     names
                 };
                 let (add, remove) = (list(self, "add"), list(self, "remove"));
                 if get(m, "add").is_none() && get(m, "remove").is_none() {
-                    self.err(&p, "needs \"add\", \"remove\" or both".into());
+                    self.err_s(&p, "needs \"add\", \"remove\" or both");
                 }
                 Action::Class { selector, add, remove }
             }
@@ -1039,7 +1051,7 @@ impl Ck {
         let nodes_v = match self.req(m, "nodes", path)? {
             Value::Obj(n) if !n.is_empty() => n,
             Value::Obj(_) => {
-                self.err(&np, "has no nodes: a flow needs at least one".into());
+                self.err_s(&np, "has no nodes: a flow needs at least one");
                 return None;
             }
             other => {
@@ -1053,7 +1065,7 @@ impl Ck {
         for (id, node) in nodes_v {
             let p = join(&np, id);
             if id.is_empty() || small::find_byte(id, b'.').is_some() {
-                self.err(&p, "a node id must be non-empty and have no \".\" (answers are read as flow.<id>)".into());
+                self.err_s(&p, "a node id must be non-empty and have no \".\" (answers are read as flow.<id>)");
             }
             let Some(nm) = self.obj(node, &p, "flow node", "text buttons") else { continue };
             let text = self.s(nm, "text", &p);
@@ -1065,7 +1077,7 @@ impl Ck {
                     continue;
                 };
                 if list.len() > 4 {
-                    self.warn(&bp, "has more than 4 buttons, which crowd a small screen".into());
+                    self.warn_s(&bp, "has more than 4 buttons, which crowd a small screen");
                 }
                 for (i, b) in list.iter().enumerate() {
                     let bip = index(&bp, i);
@@ -1096,7 +1108,7 @@ impl Ck {
         }
         for id in &ids {
             if ids.contains(&start.as_str()) && !seen.contains(id) {
-                self.warn(&join(&np, id), "is never reached from \"start\"".into());
+                self.warn_s(&join(&np, id), "is never reached from \"start\"");
             }
         }
         Some(Flow { start, nodes })
@@ -1107,7 +1119,7 @@ impl Ck {
         let label = self.name(m, "label", path);
         let targets: Vec<&(String, Value)> = m.iter().filter(|(k, _)| k != "label").collect();
         let [(kind, t)] = targets.as_slice() else {
-            self.err(path, "needs exactly one of \"next\", \"href\", \"emit\" or \"do\"".into());
+            self.err_s(path, "needs exactly one of \"next\", \"href\", \"emit\" or \"do\"");
             return None;
         };
         let p = join(path, kind);
