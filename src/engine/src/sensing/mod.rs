@@ -916,12 +916,10 @@ impl Sensing {
     }
 
     fn sync_search(&mut self) {
-        let last = self.queries.last().cloned();
-        self.ctx.set("search", obj(vec![
-            ("query", last.into()),
-            ("count", Value::Num(self.search_count)),
-            ("lastQueries", strings(&self.queries)),
-        ]));
+        let c = &mut self.ctx;
+        *at(c, "search", "query") = self.queries.last().cloned().into();
+        *at(c, "search", "count") = Value::Num(self.search_count);
+        *at(c, "search", "lastQueries") = strings(&self.queries);
     }
 
     fn sync_utm(&mut self) {
