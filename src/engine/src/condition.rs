@@ -749,11 +749,22 @@ const TYPES: [&str; 6] = ["string", "number", "boolean", "object", "array", "nul
 
 /// `Object.entries(v)` for a value that is not an object (what GrowthBook iterates).
 fn entries(v: &Value) -> Vec<(String, Value)> {
+    // Plain pushes: two `collect`s of different iterators cost more wasm.
+    let mut out = Vec::new();
     match v {
-        Value::Arr(a) => a.iter().enumerate().map(|(i, x)| (num_key(i), x.clone())).collect(),
-        Value::Str(s) => s.chars().enumerate().map(|(i, c)| (num_key(i), Value::Str(c.to_string()))).collect(),
-        _ => Vec::new(),
+        Value::Arr(a) => {
+            for (i, x) in a.iter().enumerate() {
+                out.push((num_key(i), x.clone()));
+            }
+        }
+        Value::Str(s) => {
+            for (i, c) in s.chars().enumerate() {
+                out.push((num_key(i), Value::Str(c.to_string())));
+            }
+        }
+        _ => {}
     }
+    out
 }
 
 /// `i` as text, through the engine's own number writer (`usize::to_string` is its own code).
