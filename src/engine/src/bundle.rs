@@ -118,7 +118,7 @@ impl Bundle {
     pub fn load(text: &str, now_ms: Option<f64>) -> Loaded {
         match Value::parse(text) {
             Ok(v) => Bundle::from_value(&v, now_ms),
-            Err(e) => Err(vec![Problem::error("", cat(&["not valid JSON: ", &e.to_string()]))]),
+            Err(e) => Err(vec![Problem::error("", cat(&["not valid JSON: ", &e.text()]))]),
         }
     }
 
@@ -158,6 +158,11 @@ fn get<'v>(m: &'v Obj, key: &str) -> Option<&'v Value> {
     m.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
+/// The keys of an object, in order.
+fn keys(m: &Obj) -> Vec<&str> {
+    m.iter().map(|(k, _)| k.as_str()).collect()
+}
+
 fn q(s: &str) -> String {
     cat(&["\"", s, "\""])
 }
@@ -188,8 +193,8 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 fn edits(a: &[char], b: &[char]) -> usize {
     let w = b.len() + 1;
     let mut d: Vec<usize> = (0..(a.len() + 1) * w).map(|k| if k < w { k } else if k % w == 0 { k / w } else { 0 }).collect();
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
+    for i in 1..a.len() + 1 {
+        for j in 1..b.len() + 1 {
             let mut v = (d[(i - 1) * w + j - 1] + usize::from(a[i - 1] != b[j - 1])).min(d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[(i - 2) * w + j - 2] + 1);
@@ -198,6 +203,12 @@ fn edits(a: &[char], b: &[char]) -> usize {
         }
     }
     d[a.len() * w + b.len()]
+}
+
+/// The words of a space-separated list. Key lists are kept as one string each: a slice of `&str`
+/// costs the wasm a pointer and a length per entry, and they are only split to report a problem.
+fn words(list: &str) -> Vec<&str> {
+    small::parts(list, b' ').collect()
 }
 
 fn mean(hint: Option<&str>) -> String {
@@ -299,7 +310,7 @@ pub fn parse_local(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let n = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = b.get(r)?;
-        if part.iter().all(u8::is_ascii_digit) { std::str::from_utf8(part).ok()?.parse().ok() } else { None }
+        if part.iter().all(u8::is_ascii_digit) { small::parse_index(std::str::from_utf8(part).ok()?).map(|n| n as i64) } else { None }
     };
     if !(b.len() == 10 || (b.len() == 16 && b[10] == b'T' && b[13] == b':')) || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -318,17 +329,13 @@ pub fn format_local(ms: f64) -> String {
     let day = (ms / 86_400_000.0).floor() as i64;
     let (y, m, d) = civil_from_days(day);
     let mins = ((ms - day as f64 * 86_400_000.0) / 60_000.0) as i64;
-    let two = |n: i64| [char::from(b'0' + (n / 10 % 10) as u8), char::from(b'0' + (n % 10) as u8)];
+    // Each part with the separator before it; the time only when not midnight.
     let mut s = num_text(y as f64);
-    for (sep, v) in [('-', m), ('-', d)] {
-        s.push(sep);
-        s.extend(two(v));
-    }
-    if mins > 0 {
-        s.push('T');
-        s.extend(two(mins / 60));
-        s.push(':');
-        s.extend(two(mins % 60));
+    let parts = [(b'-', m), (b'-', d), (b'T', mins / 60), (b':', mins % 60)];
+    for &(sep, n) in &parts[..if mins > 0 { 4 } else { 2 }] {
+        for b in [sep, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8] {
+            s.push(char::from(b));
+        }
     }
     s
 }
@@ -358,7 +365,7 @@ const CONTEXT: &[(&str, &[&str])] = &[
     ("flow", &["*"]),
 ];
 
-const ACTIONS: &[&str] = &["replace", "insert", "attr", "class", "hide", "show", "prompt", "emit"];
+const ACTIONS: &str = "replace insert attr class hide show prompt emit";
 const LAYOUTS: &[&str] = &["modal", "banner", "toast", "slide-in"];
 const POSITIONS: &[&str] = &["before", "after", "prepend", "append"];
 
@@ -377,23 +384,36 @@ impl Ck {
         self.p.push(Problem::warning(path, m));
     }
 
+    /// [`Ck::err`] with a fixed message: the `String` is made here, not at each of ~20 call sites.
+    #[inline(never)]
+    fn err_s(&mut self, path: &str, m: &str) {
+        self.err(path, m.to_string());
+    }
+
+    /// [`Ck::warn`] with a fixed message.
+    #[inline(never)]
+    fn warn_s(&mut self, path: &str, m: &str) {
+        self.warn(path, m.to_string());
+    }
+
     fn ty(&mut self, path: &str, want: &str, v: &Value) {
         self.err(path, cat(&["must be ", want, ", not ", v.type_name()]));
     }
 
-    /// The members of the object `v`, with every key not in `known` flagged.
-    fn obj<'v>(&mut self, v: &'v Value, path: &str, what: &str, known: &[&str]) -> Option<&'v Obj> {
+    /// The members of the object `v`, with every key not in `known` (space-separated) flagged.
+    fn obj<'v>(&mut self, v: &'v Value, path: &str, what: &str, known: &str) -> Option<&'v Obj> {
         let Value::Obj(m) = v else {
             self.ty(path, "an object", v);
             return None;
         };
         for (k, _) in m {
-            if !known.contains(&k.as_str()) {
-                let tail = match closest(k, known) {
+            if !small::parts(known, b' ').any(|w| w == k) {
+                let known = words(known);
+                let tail = match closest(k, &known) {
                     Some(h) => mean(Some(h)),
-                    None => cat(&["; known keys: ", &small::join(known, ", ")]),
+                    None => cat(&["; known keys: ", &small::join(&known, ", ")]),
                 };
-                let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { " is not an " } else { " is not a " };
+                let article = if matches!(what.as_bytes().first(), Some(b'a' | b'e' | b'i' | b'o' | b'u')) { " is not an " } else { " is not a " };
                 self.err(&join(path, k), cat(&[&q(k), article, what, " key", &tail]));
             }
         }
@@ -404,7 +424,7 @@ impl Ck {
     fn req<'v>(&mut self, m: &'v Obj, key: &str, path: &str) -> Option<&'v Value> {
         let v = get(m, key);
         if v.is_none() {
-            self.err(&join(path, key), "is missing".into());
+            self.err_s(&join(path, key), "is missing");
         }
         v
     }
@@ -413,7 +433,7 @@ impl Ck {
         match v {
             Value::Str(s) => {
                 if contains(s, "{{") && !contains(s, "}}") {
-                    self.warn(path, "has \"{{\" with no \"}}\": the placeholder will show as typed".into());
+                    self.warn_s(path, "has \"{{\" with no \"}}\": the placeholder will show as typed");
                 }
                 s.clone()
             }
@@ -441,7 +461,7 @@ impl Ck {
     fn name(&mut self, m: &Obj, key: &str, path: &str) -> String {
         let s = self.s(m, key, path);
         if s.trim().is_empty() && matches!(get(m, key), Some(Value::Str(_))) {
-            self.err(&join(path, key), "must not be empty".into());
+            self.err_s(&join(path, key), "must not be empty");
         }
         s
     }
@@ -523,10 +543,10 @@ impl Ck {
 
     fn bundle(&mut self, v: &Value) -> Bundle {
         let mut b = Bundle::default();
-        let known = ["$schema", "version", "id", "description", "settings", "segments", "rules"];
-        let Some(m) = self.obj(v, "", "bundle", &known) else { return b };
+        let known = "$schema version id description settings segments rules";
+        let Some(m) = self.obj(v, "", "bundle", known) else { return b };
         match get(m, "version") {
-            None => self.err("version", "is missing: a bundle starts with \"version\": 1".into()),
+            None => self.err_s("version", "is missing: a bundle starts with \"version\": 1"),
             Some(Value::Num(n)) if *n == VERSION => {}
             Some(Value::Num(n)) => {
                 // A different version means a different language: its other problems would be noise.
@@ -539,7 +559,7 @@ impl Ck {
         }
         match get(m, "id") {
             Some(_) => b.id = self.name(m, "id", ""),
-            None => self.warn("id", "is missing: name the bundle (e.g. \"spring-sale\") so reports can tell bundles apart".into()),
+            None => self.warn_s("id", "is missing: name the bundle (e.g. \"spring-sale\") so reports can tell bundles apart"),
         }
         if let Some(d) = get(m, "description") {
             self.string(d, "description");
@@ -552,14 +572,14 @@ impl Ck {
             Some(Value::Obj(segs)) => {
                 for (name, cond) in segs {
                     let path = join("segments", name);
-                    if name.is_empty() || name.contains('.') {
-                        self.err(&path, "a segment name must be non-empty and have no \".\"".into());
+                    if name.is_empty() || small::find_byte(name, b'.').is_some() {
+                        self.err_s(&path, "a segment name must be non-empty and have no \".\"");
                     }
                     b.segments.push((name.clone(), Condition::compile(cond, &path, &mut self.p)));
                     let mut refs = Vec::new();
                     self.context_paths(cond, &path, &mut refs);
-                    for (p, _) in refs {
-                        self.err(&p, "a segment cannot use other segments: repeat that segment's condition here".into());
+                    for (p, _) in &refs {
+                        self.err_s(p, "a segment cannot use other segments: repeat that segment's condition here");
                     }
                 }
             }
@@ -567,10 +587,10 @@ impl Ck {
             None => {}
         }
         match get(m, "rules") {
-            None => self.warn("rules", "is missing: the bundle changes nothing".into()),
+            None => self.warn_s("rules", "is missing: the bundle changes nothing"),
             Some(Value::Arr(rules)) => {
                 if rules.is_empty() {
-                    self.warn("rules", "is empty: the bundle changes nothing".into());
+                    self.warn_s("rules", "is empty: the bundle changes nothing");
                 }
                 let mut ids: Vec<(&str, usize)> = Vec::new();
                 for (i, r) in rules.iter().enumerate() {
@@ -598,7 +618,7 @@ impl Ck {
         }
         for n in &names {
             if !seg_refs.iter().any(|(_, r)| r == n) {
-                self.warn(&join("segments", n), "is not used by any rule".into());
+                self.warn_s(&join("segments", n), "is not used by any rule");
             }
         }
         b
@@ -616,10 +636,10 @@ impl Ck {
                     }
                 }
                 "$not" => self.context_paths(v, &join(path, k), refs),
-                _ if k.starts_with('$') => {}
+                _ if k.starts_with("$") => {}
                 _ => {
                     let at = join(path, k);
-                    let mut parts = k.split('.');
+                    let mut parts = small::parts(k, b'.');
                     let root = parts.next().unwrap_or_default();
                     let field = parts.next();
                     let roots: Vec<&str> = CONTEXT.iter().map(|(r, _)| *r).collect();
@@ -650,14 +670,14 @@ impl Ck {
 
     fn settings(&mut self, v: &Value) -> Settings {
         let mut s = Settings::default();
-        let keys = ["consent", "selectors", "abandonment", "exitIntent", "lexicon", "conversionWindowHours"];
-        let Some(m) = self.obj(v, "settings", "settings", &keys) else { return s };
+        let keys = "consent selectors abandonment exitIntent lexicon conversionWindowHours";
+        let Some(m) = self.obj(v, "settings", "settings", keys) else { return s };
         if let Some(c) = get(m, "consent") {
             s.consent_granted = self.one_of(c, "settings.consent", &["granted", "pending"]) == 0;
         }
         if let Some(x) = get(m, "selectors") {
             let path = "settings.selectors";
-            if let Some(sm) = self.obj(x, path, "selectors", &["addToCart", "searchForm", "checkout"]) {
+            if let Some(sm) = self.obj(x, path, "selectors", "addToCart searchForm checkout") {
                 let d = Selectors::default();
                 let one = |ck: &mut Ck, key: &str, def: String| match get(sm, key) {
                     Some(v) => ck.selector(v, &join(path, key)),
@@ -672,7 +692,7 @@ impl Ck {
         }
         if let Some(x) = get(m, "abandonment") {
             let path = "settings.abandonment";
-            if let Some(am) = self.obj(x, path, "abandonment", &["idleSeconds", "staleCartHours"]) {
+            if let Some(am) = self.obj(x, path, "abandonment", "idleSeconds staleCartHours") {
                 let d = Abandonment::default();
                 s.abandonment = Abandonment {
                     idle_seconds: self.onum(am, "idleSeconds", path, 1.0, 86_400.0, d.idle_seconds),
@@ -682,7 +702,7 @@ impl Ck {
         }
         if let Some(x) = get(m, "exitIntent") {
             let path = "settings.exitIntent";
-            if let Some(em) = self.obj(x, path, "exitIntent", &["sensitivity", "mobile", "minSeconds", "delayMs"]) {
+            if let Some(em) = self.obj(x, path, "exitIntent", "sensitivity mobile minSeconds delayMs") {
                 let d = ExitIntent::default();
                 s.exit_intent = ExitIntent {
                     sensitivity: self.onum(em, "sensitivity", path, 0.0, 500.0, d.sensitivity),
@@ -694,7 +714,7 @@ impl Ck {
         }
         if let Some(x) = get(m, "lexicon") {
             let path = "settings.lexicon";
-            if let Some(lm) = self.obj(x, path, "lexicon", &["know", "go", "do", "buy"]) {
+            if let Some(lm) = self.obj(x, path, "lexicon", "know go do buy") {
                 let words = |ck: &mut Ck, key: &str| get(lm, key).map_or_else(Vec::new, |v| ck.strings(v, &join(path, key)));
                 s.lexicon = Lexicon { know: words(self, "know"), go: words(self, "go"), do_: words(self, "do"), buy: words(self, "buy") };
             }
@@ -709,8 +729,8 @@ impl Ck {
     }
 
     fn rule(&mut self, v: &Value, path: &str, seg_refs: &mut Vec<(String, String)>) -> Option<Rule> {
-        let keys = ["id", "description", "enabled", "on", "when", "do", "cap", "priority", "schedule", "holdout"];
-        let m = self.obj(v, path, "rule", &keys)?;
+        let keys = "id description enabled on when do cap priority schedule holdout";
+        let m = self.obj(v, path, "rule", keys)?;
         let id = self.name(m, "id", path);
         if let Some(d) = get(m, "description") {
             self.string(d, &join(path, "description"));
@@ -727,13 +747,13 @@ impl Ck {
         };
         let actions = match get(m, "do") {
             None => {
-                self.err(&join(path, "do"), "is missing: a rule needs \"do\", a list of actions".into());
+                self.err_s(&join(path, "do"), "is missing: a rule needs \"do\", a list of actions");
                 Vec::new()
             }
             Some(d) => {
                 let a = self.actions(d, &join(path, "do"));
                 if matches!(d, Value::Arr(x) if x.is_empty()) {
-                    self.warn(&join(path, "do"), "is empty: the rule only reports decisions".into());
+                    self.warn_s(&join(path, "do"), "is empty: the rule only reports decisions");
                 }
                 a
             }
@@ -751,10 +771,10 @@ impl Ck {
             None => 0.0,
         };
         if holdout >= 1.0 {
-            self.warn(&join(path, "holdout"), "is 1: every shopper is held out and nobody sees the rule".into());
+            self.warn_s(&join(path, "holdout"), "is 1: every shopper is held out and nobody sees the rule");
         }
         if on.is_none() && cap.is_none() && actions.iter().any(|a| matches!(a, Action::Prompt(_))) {
-            self.warn(path, "opens a prompt on every signal: add \"on\" or a \"cap\"".into());
+            self.warn_s(path, "opens a prompt on every signal: add \"on\" or a \"cap\"");
         }
         Some(Rule { id, on, when, actions, cap, priority, schedule, holdout, enabled })
     }
@@ -764,7 +784,7 @@ impl Ck {
             Value::Str(s) => vec![(path.to_string(), s.clone())],
             Value::Arr(a) => {
                 if a.is_empty() {
-                    self.err(path, "is empty, so the rule is never considered; leave \"on\" out to consider every signal".into());
+                    self.err_s(path, "is empty, so the rule is never considered; leave \"on\" out to consider every signal");
                 }
                 a.iter().enumerate().map(|(i, e)| {
                     let p = index(path, i);
@@ -790,7 +810,7 @@ impl Ck {
     }
 
     fn cap(&mut self, v: &Value, path: &str) -> Option<Cap> {
-        let m = self.obj(v, path, "cap", &["max", "per"])?;
+        let m = self.obj(v, path, "cap", "max per")?;
         let max = self.req(m, "max", path).map_or(1.0, |x| self.num(x, &join(path, "max"), 1.0, 100.0, true)) as u32;
         let pp = join(path, "per");
         let per = match self.req(m, "per", path) {
@@ -799,8 +819,8 @@ impl Ck {
                 "day" => CapWindow::Day,
                 "week" => CapWindow::Days(7),
                 "lifetime" => CapWindow::Lifetime,
-                _ => match s.strip_suffix('d').and_then(|n| n.parse::<u32>().ok()).filter(|n| (1..=3650).contains(n) && !s.starts_with('+')) {
-                    Some(n) => CapWindow::Days(n),
+                _ => match s.strip_suffix("d").and_then(small::parse_index).filter(|n| (1..=3650).contains(n) && !s.starts_with("+")) {
+                    Some(n) => CapWindow::Days(n as u32),
                     None => {
                         let hint = mean(closest(s, &["session", "day", "week", "lifetime"]));
                         self.err(&pp, cat(&[&q(s), " is not one of session, day, week, lifetime or a number of days like \"3d\"", &hint]));
@@ -819,7 +839,7 @@ impl Ck {
 
     fn schedule(&mut self, v: &Value, path: &str) -> Schedule {
         let mut s = Schedule::default();
-        let Some(m) = self.obj(v, path, "schedule", &["from", "until", "hours", "weekdays"]) else { return s };
+        let Some(m) = self.obj(v, path, "schedule", "from until hours weekdays") else { return s };
         let date = |ck: &mut Ck, key: &str| -> Option<f64> {
             let p = join(path, key);
             let t = ck.string(get(m, key)?, &p);
@@ -833,7 +853,7 @@ impl Ck {
         s.until_local_ms = date(self, "until");
         if let (Some(f), Some(u)) = (s.from_local_ms, s.until_local_ms) {
             if u <= f {
-                self.err(&join(path, "until"), "must be later than \"from\"".into());
+                self.err_s(&join(path, "until"), "must be later than \"from\"");
             }
         }
         if let (Some(u), Some(now)) = (s.until_local_ms, self.now) {
@@ -850,7 +870,7 @@ impl Ck {
                     let b = self.num(b, &index(&p, 1), 0.0, 23.0, true) as u32;
                     s.hours = Some((a, b));
                 }
-                _ => self.err(&p, "must be [start, end], two whole hours from 0 to 23 (local time, both included)".into()),
+                _ => self.err_s(&p, "must be [start, end], two whole hours from 0 to 23 (local time, both included)"),
             }
         }
         if let Some(w) = get(m, "weekdays") {
@@ -873,7 +893,7 @@ impl Ck {
                         }
                     }
                 }
-                _ => self.err(&p, "must be a non-empty array of weekdays (0 = Sunday .. 6 = Saturday, or names like \"mon\")".into()),
+                _ => self.err_s(&p, "must be a non-empty array of weekdays (0 = Sunday .. 6 = Saturday, or names like \"mon\")"),
             }
             s.weekdays = Some(days);
         }
@@ -891,9 +911,9 @@ impl Ck {
     fn action(&mut self, v: &Value, path: &str) -> Option<Action> {
         let m = self.obj(v, path, "action", ACTIONS)?;
         let [(kind, body)] = m else {
-            let found: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
+            let found = keys(m);
             let msg = if m.is_empty() {
-                cat(&["is empty: an action is one of ", &small::join(ACTIONS, ", ")])
+                cat(&["is empty: an action is one of ", &small::join(&words(ACTIONS), ", ")])
             } else {
                 cat(&["has ", &small::join(&found, ", "), ": an action has exactly one key (put each in its own {...})"])
             };
@@ -901,17 +921,17 @@ impl Ck {
             return None;
         };
         let p = join(path, kind);
-        let keys: &[&str] = match kind.as_str() {
+        let keys = match kind.as_str() {
             "hide" | "show" => {
                 let s = self.selector(body, &p);
                 return Some(if kind == "hide" { Action::Hide(s) } else { Action::Show(s) });
             }
             "prompt" => return self.prompt(body, &p).map(|pr| Action::Prompt(Box::new(pr))),
             "emit" => return self.emit(body, &p).map(|(name, props)| Action::Emit { name, props }),
-            "replace" => &["selector", "text", "html"],
-            "insert" => &["selector", "position", "html"],
-            "attr" => &["selector", "name", "value"],
-            "class" => &["selector", "add", "remove"],
+            "replace" => "selector text html",
+            "insert" => "selector position html",
+            "attr" => "selector name value",
+            "class" => "selector add remove",
             _ => return None,
         };
         let m = self.obj(body, &p, kind, keys)?;
@@ -922,7 +942,7 @@ impl Ck {
                     (Some(t), None) => (self.string(t, &join(&p, "text")), false),
                     (None, Some(h)) => (self.string(h, &join(&p, "html")), true),
                     _ => {
-                        self.err(&p, "needs exactly one of \"text\" or \"html\"".into());
+                        self.err_s(&p, "needs exactly one of \"text\" or \"html\"");
                         (String::new(), false)
                     }
                 };
@@ -956,17 +976,32 @@ impl Ck {
                     let kp = join(&p, key);
                     let names = match get(m, key) {
                         None => return Vec::new(),
-                        Some(Value::Str(s)) => s.split_whitespace().map(str::to_string).collect(),
+                        Some(Value::Str(s)) => {
+                            // `split_whitespace` by hand: its searcher costs more wasm than this loop.
+                            let mut names = Vec::new();
+                            let mut word = String::new();
+                            for c in s.chars() {
+                                if !c.is_whitespace() {
+                                    word.push(c);
+                                } else if !word.is_empty() {
+                                    names.push(std::mem::take(&mut word));
+                                }
+                            }
+                            if !word.is_empty() {
+                                names.push(word);
+                            }
+                            names
+                        }
                         Some(other) => ck.strings(other, &kp),
                     };
                     if names.is_empty() || names.iter().any(|n| n.is_empty() || n.contains(char::is_whitespace)) {
-                        ck.err(&kp, "must be class names: a string or an array of names without spaces".into());
+                        ck.err_s(&kp, "must be class names: a string or an array of names without spaces");
                     }
                     names
                 };
                 let (add, remove) = (list(self, "add"), list(self, "remove"));
                 if get(m, "add").is_none() && get(m, "remove").is_none() {
-                    self.err(&p, "needs \"add\", \"remove\" or both".into());
+                    self.err_s(&p, "needs \"add\", \"remove\" or both");
                 }
                 Action::Class { selector, add, remove }
             }
@@ -974,7 +1009,7 @@ impl Ck {
     }
 
     fn emit(&mut self, v: &Value, path: &str) -> Option<(String, Value)> {
-        let m = self.obj(v, path, "emit", &["name", "props"])?;
+        let m = self.obj(v, path, "emit", "name props")?;
         let name = self.name(m, "name", path);
         let props = match get(m, "props") {
             Some(p @ Value::Obj(_)) => p.clone(),
@@ -988,8 +1023,8 @@ impl Ck {
     }
 
     fn prompt(&mut self, v: &Value, path: &str) -> Option<Prompt> {
-        let keys = ["layout", "title", "body", "image", "cta", "dismiss", "flow"];
-        let m = self.obj(v, path, "prompt", &keys)?;
+        let keys = "layout title body image cta dismiss flow";
+        let m = self.obj(v, path, "prompt", keys)?;
         let layout = match self.req(m, "layout", path) {
             Some(l) => [Layout::Modal, Layout::Banner, Layout::Toast, Layout::SlideIn][self.one_of(l, &join(path, "layout"), LAYOUTS)],
             None => Layout::Modal,
@@ -1000,7 +1035,7 @@ impl Ck {
         let image = get(m, "image").map(|i| self.url(i, &join(path, "image")));
         let cta = get(m, "cta").and_then(|c| {
             let cp = join(path, "cta");
-            let cm = self.obj(c, &cp, "cta", &["label", "href"])?;
+            let cm = self.obj(c, &cp, "cta", "label href")?;
             let label = self.name(cm, "label", &cp);
             let href = get(cm, "href").map(|h| self.url(h, &join(&cp, "href")));
             Some(Cta { label, href })
@@ -1010,13 +1045,13 @@ impl Ck {
     }
 
     fn flow(&mut self, v: &Value, path: &str) -> Option<Flow> {
-        let m = self.obj(v, path, "flow", &["start", "nodes"])?;
+        let m = self.obj(v, path, "flow", "start nodes")?;
         let start = self.name(m, "start", path);
         let np = join(path, "nodes");
         let nodes_v = match self.req(m, "nodes", path)? {
             Value::Obj(n) if !n.is_empty() => n,
             Value::Obj(_) => {
-                self.err(&np, "has no nodes: a flow needs at least one".into());
+                self.err_s(&np, "has no nodes: a flow needs at least one");
                 return None;
             }
             other => {
@@ -1024,15 +1059,15 @@ impl Ck {
                 return None;
             }
         };
-        let ids: Vec<&str> = nodes_v.iter().map(|(k, _)| k.as_str()).collect();
+        let ids = keys(nodes_v);
         let mut nodes = Vec::new();
         let mut nexts: Vec<(String, String)> = Vec::new();
         for (id, node) in nodes_v {
             let p = join(&np, id);
-            if id.is_empty() || id.contains('.') {
-                self.err(&p, "a node id must be non-empty and have no \".\" (answers are read as flow.<id>)".into());
+            if id.is_empty() || small::find_byte(id, b'.').is_some() {
+                self.err_s(&p, "a node id must be non-empty and have no \".\" (answers are read as flow.<id>)");
             }
-            let Some(nm) = self.obj(node, &p, "flow node", &["text", "buttons"]) else { continue };
+            let Some(nm) = self.obj(node, &p, "flow node", "text buttons") else { continue };
             let text = self.s(nm, "text", &p);
             let mut buttons = Vec::new();
             if let Some(bv) = get(nm, "buttons") {
@@ -1042,7 +1077,7 @@ impl Ck {
                     continue;
                 };
                 if list.len() > 4 {
-                    self.warn(&bp, "has more than 4 buttons, which crowd a small screen".into());
+                    self.warn_s(&bp, "has more than 4 buttons, which crowd a small screen");
                 }
                 for (i, b) in list.iter().enumerate() {
                     let bip = index(&bp, i);
@@ -1073,18 +1108,18 @@ impl Ck {
         }
         for id in &ids {
             if ids.contains(&start.as_str()) && !seen.contains(id) {
-                self.warn(&join(&np, id), "is never reached from \"start\"".into());
+                self.warn_s(&join(&np, id), "is never reached from \"start\"");
             }
         }
         Some(Flow { start, nodes })
     }
 
     fn button(&mut self, v: &Value, path: &str, ids: &[&str]) -> Option<FlowButton> {
-        let m = self.obj(v, path, "button", &["label", "next", "href", "emit", "do"])?;
+        let m = self.obj(v, path, "button", "label next href emit do")?;
         let label = self.name(m, "label", path);
         let targets: Vec<&(String, Value)> = m.iter().filter(|(k, _)| k != "label").collect();
         let [(kind, t)] = targets.as_slice() else {
-            self.err(path, "needs exactly one of \"next\", \"href\", \"emit\" or \"do\"".into());
+            self.err_s(path, "needs exactly one of \"next\", \"href\", \"emit\" or \"do\"");
             return None;
         };
         let p = join(path, kind);

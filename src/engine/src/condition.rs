@@ -26,7 +26,7 @@ use crate::json::{write_num, write_str, Value};
 use crate::problem::{index, join, Problem};
 use std::cell::Cell;
 use std::cmp::Ordering;
-use std::fmt::{self, Write};
+use std::fmt;
 use std::rc::Rc;
 
 /// A compiled regular expression, as `$regex` uses it: `is_match` is JavaScript's `RegExp.test`
@@ -458,7 +458,7 @@ impl Clause {
             }
             Clause::Nor(subs) => {
                 let i = subs.iter().position(|c| c.eval(ctx)).unwrap_or(0);
-                cat(&["$nor alternative ", &i.to_string(), " holds"])
+                cat(&["$nor alternative ", &num_key(i), " holds"])
             }
             Clause::And(subs) => subs.iter().find_map(|c| c.explain(ctx)).unwrap_or_default(),
             Clause::Not(_) => "the $not condition holds".into(),
@@ -472,7 +472,7 @@ impl Path {
         let mut segs = [Seg::default(), Seg::default()];
         let mut at = 0;
         let mut count = 0u16;
-        for k in text.split('.') {
+        for k in crate::small::parts(text, b'.') {
             if let Some(s) = segs.get_mut(count as usize) {
                 *s = Seg { sig: sig(k.as_bytes()), at: u16::try_from(at).ok()?, n: u16::try_from(k.len()).ok()?, hint: Cell::new(0) };
             }
@@ -516,16 +516,16 @@ impl Path {
     fn get<'a>(&self, root: &'a Value) -> Option<V<'a>> {
         let mut cur = root;
         let count = self.count as usize;
-        for (i, k) in self.text.split('.').enumerate() {
+        for (i, k) in crate::small::parts(&self.text, b'.').enumerate() {
             cur = match cur {
                 Value::Obj(m) => match self.segs.get(i) {
                     Some(s) => s.find(m, &self.text)?,
                     None => &m.iter().find(|(x, _)| x == k)?.1,
                 },
                 Value::Arr(a) => {
-                    let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'));
-                    match k.parse::<usize>() {
-                        Ok(i) if canonical => a.get(i)?,
+                    let canonical = !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with("0"));
+                    match crate::small::parse_index(k) {
+                        Some(i) if canonical => a.get(i)?,
                         // A number has no members, so `length` can only end a path.
                         _ if k == "length" && i + 1 == count => return Some(V::Num(a.len() as f64)),
                         _ => return None,
@@ -690,18 +690,18 @@ impl Matcher {
 /// JavaScript would. Case-insensitive only for ASCII text (where JavaScript's `i` flag is ASCII
 /// case folding too).
 fn literal_pattern(p: &str, ci: bool) -> Option<Matcher> {
-    let inner = p.strip_prefix('(').and_then(|q| q.strip_suffix(')')).filter(|q| !q.starts_with('?'));
+    let inner = p.strip_prefix("(").and_then(|q| q.strip_suffix(")")).filter(|q| !q.starts_with("?"));
     let p = inner.unwrap_or(p);
     if ci && !p.is_ascii() {
         return None;
     }
     let mut alts = Vec::new();
-    for alt in p.split('|') {
-        let (a1, alt) = match alt.strip_prefix('^') {
+    for alt in crate::small::parts(p, b'|') {
+        let (a1, alt) = match alt.strip_prefix("^") {
             Some(r) => (1, r),
             None => (0, alt),
         };
-        let (a2, alt) = match alt.strip_suffix('$') {
+        let (a2, alt) = match alt.strip_suffix("$") {
             Some(r) => (2, r),
             None => (0, alt),
         };
@@ -749,15 +749,33 @@ const TYPES: [&str; 6] = ["string", "number", "boolean", "object", "array", "nul
 
 /// `Object.entries(v)` for a value that is not an object (what GrowthBook iterates).
 fn entries(v: &Value) -> Vec<(String, Value)> {
+    // Plain pushes: two `collect`s of different iterators cost more wasm.
+    let mut out = Vec::new();
     match v {
-        Value::Arr(a) => a.iter().enumerate().map(|(i, x)| (i.to_string(), x.clone())).collect(),
-        Value::Str(s) => s.chars().enumerate().map(|(i, c)| (i.to_string(), Value::Str(c.to_string()))).collect(),
-        _ => Vec::new(),
+        Value::Arr(a) => {
+            for (i, x) in a.iter().enumerate() {
+                out.push((num_key(i), x.clone()));
+            }
+        }
+        Value::Str(s) => {
+            for (i, c) in s.chars().enumerate() {
+                out.push((num_key(i), Value::Str(c.to_string())));
+            }
+        }
+        _ => {}
     }
+    out
+}
+
+/// `i` as text, through the engine's own number writer (`usize::to_string` is its own code).
+fn num_key(i: usize) -> String {
+    let mut s = String::new();
+    write_num(i as f64, &mut s);
+    s
 }
 
 fn is_operator_object(v: &Value) -> bool {
-    matches!(v, Value::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| k.starts_with('$')))
+    matches!(v, Value::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| k.starts_with("$")))
 }
 
 impl Cx<'_> {
@@ -861,7 +879,7 @@ impl Cx<'_> {
             Value::Null => Op::Null,
             Value::Obj(m) if is_operator_object(v) => return m.iter().map(|(k, a)| self.op(k, a, path)).collect(),
             Value::Obj(m) => {
-                if m.iter().any(|(k, _)| k.starts_with('$')) {
+                if m.iter().any(|(k, _)| k.starts_with("$")) {
                     self.problems.push(Problem::warning(
                         path,
                         "mixes operators and plain keys, so it is compared as a whole object",
@@ -918,7 +936,7 @@ impl Cx<'_> {
             "$exists" => Op::Exists(truthy(view(a))),
             "$in" | "$nin" | "$ini" | "$nini" => match a {
                 Value::Arr(items) => {
-                    let ci = name.ends_with('i');
+                    let ci = name.ends_with("i");
                     Op::In { set: items.iter().map(|x| lit(x, ci)).collect(), ci, neg: name.starts_with("$n") }
                 }
                 _ => needs(self, "an array"),
@@ -1094,17 +1112,17 @@ fn str_to_number(s: &str) -> f64 {
 }
 
 /// Writes JavaScript's `String(v)`.
-fn js_string(v: V, w: &mut dyn Write) -> fmt::Result {
+fn js_string(v: V, w: &mut dyn Out) -> fmt::Result {
     match v {
-        V::Null => w.write_str("null"),
-        V::Bool(b) => w.write_str(if b { "true" } else { "false" }),
+        V::Null => w.put("null"),
+        V::Bool(b) => w.put(if b { "true" } else { "false" }),
         V::Num(n) => js_num(n, w),
-        V::Str(s) => w.write_str(s),
-        V::Obj(_) => w.write_str(OBJECT),
+        V::Str(s) => w.put(s),
+        V::Obj(_) => w.put(OBJECT),
         V::Arr(a) => {
             for (i, x) in a.iter().enumerate() {
                 if i > 0 {
-                    w.write_char(',')?;
+                    put_char(w, ',')?;
                 }
                 if !x.is_null() {
                     js_string(view(x), w)?;
@@ -1123,21 +1141,21 @@ fn js_text(v: V) -> String {
 
 /// Writes a number as JavaScript's `String(n)` does: integers here without allocating, others
 /// through [`crate::json::write_js_num`] (which the browser build hands to JavaScript itself).
-fn js_num(n: f64, w: &mut dyn Write) -> fmt::Result {
+fn js_num(n: f64, w: &mut dyn Out) -> fmt::Result {
     if n == n.trunc() && n.abs() < 1e15 {
         // Exact for these integers; -0 prints as "0". No allocation: this runs inside `eval`.
         let mut buf = [0u8; 21];
         let text = crate::json::int_text(n as i64, &mut buf);
-        return w.write_str(std::str::from_utf8(text).unwrap_or("0"));
+        return w.put(std::str::from_utf8(text).unwrap_or("0"));
     }
     let mut s = String::new();
     crate::json::write_js_num(n, &mut s);
-    w.write_str(&s)
+    w.put(&s)
 }
 
 /// GrowthBook's `paddedVersionString`: `v` and build info dropped, parts split on `-` and `.`, numbers
 /// left-padded to 5, joined with `-`; a plain `x.y.z` gets `-~` so it sorts after its pre-releases.
-fn write_padded(v: V, w: &mut dyn Write) -> fmt::Result {
+fn write_padded(v: V, w: &mut dyn Out) -> fmt::Result {
     let mut b = Buf::<40>::default();
     let s = match v {
         V::Num(n) => {
@@ -1147,26 +1165,26 @@ fn write_padded(v: V, w: &mut dyn Write) -> fmt::Result {
         V::Str(s) if !s.is_empty() => s,
         _ => "0",
     };
-    let s = s.strip_prefix('v').unwrap_or(s);
+    let s = s.strip_prefix("v").unwrap_or(s);
     // `\+.*$`: from the first `+` that has no line break after it.
     let line = s.rfind(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(0, |i| i + 1);
-    let s = match s[line..].find('+') {
+    let s = match crate::small::find_byte(&s[line..], b'+') {
         Some(i) => &s[..line + i],
         None => s,
     };
     let mut count = 0;
     for (i, part) in s.split(['-', '.']).enumerate() {
         if i > 0 {
-            w.write_char('-')?;
+            put_char(w, '-')?;
         }
         if !part.is_empty() && part.bytes().all(|c| c.is_ascii_digit()) {
-            (part.len()..5).try_for_each(|_| w.write_char(' '))?;
+            (part.len()..5).try_for_each(|_| put_char(w, ' '))?;
         }
-        w.write_str(part)?;
+        w.put(part)?;
         count += 1;
     }
     if count == 3 {
-        w.write_str("-~")?;
+        w.put("-~")?;
     }
     Ok(())
 }
@@ -1199,11 +1217,11 @@ fn v_json(v: V, out: &mut String) {
 
 /// Orders `a` against `b` as JavaScript does: by UTF-16 code units.
 fn cmp16(a: &str, b: &str) -> Ordering {
-    cmp_with(b, |w| w.write_str(a))
+    cmp_with(b, |w| w.put(a))
 }
 
 /// Orders the text that `f` writes against `e`, without building it.
-fn cmp_with(e: &str, f: impl FnOnce(&mut dyn Write) -> fmt::Result) -> Ordering {
+fn cmp_with(e: &str, f: impl FnOnce(&mut dyn Out) -> fmt::Result) -> Ordering {
     let mut k = Sink { rest: e.as_bytes(), ord: Ordering::Equal };
     let _ = f(&mut k);
     match k.ord {
@@ -1219,8 +1237,8 @@ struct Sink<'a> {
     ord: Ordering,
 }
 
-impl Write for Sink<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
+impl Out for Sink<'_> {
+    fn put(&mut self, s: &str) -> fmt::Result {
         let s = s.as_bytes();
         if let Some((&x, &y)) = s.iter().zip(self.rest).find(|(x, y)| x != y) {
             // UTF-8 byte order is code point order; UTF-16 differs only between U+E000..U+FFFF
@@ -1245,23 +1263,41 @@ impl Write for Sink<'_> {
 }
 
 /// Lowercases what is written through it (JavaScript's `toLowerCase`, character by character).
-struct Lower<'a>(&'a mut dyn Write);
+struct Lower<'a>(&'a mut dyn Out);
 
-impl Write for Lower<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        s.chars().try_for_each(|c| self.0.write_char(crate::unicode::lower_char(c)))
+impl Out for Lower<'_> {
+    fn put(&mut self, s: &str) -> fmt::Result {
+        s.chars().try_for_each(|c| put_char(self.0, crate::unicode::lower_char(c)))
     }
 }
 
 fn lower(s: &str) -> String {
     let mut o = String::new();
-    let _ = Lower(&mut o).write_str(s);
+    let _ = Lower(&mut o).put(s);
     o
 }
 
 /// `a.toLowerCase() === e` for an already lowered `e`.
 fn eq_lower(a: &str, e: &str) -> bool {
-    cmp_with(e, |w| Lower(w).write_str(a)) == Ordering::Equal
+    cmp_with(e, |w| Lower(w).put(a)) == Ordering::Equal
+}
+
+/// Where condition text is written: a `String`, a [`Sink`] comparing, a [`Lower`]ing wrapper, a
+/// [`Buf`]. A one-method trait of our own rather than `fmt::Write`, whose vtables carry
+/// `write_char` and `write_fmt` (and so all of `core::fmt::write`) for every writer.
+trait Out {
+    fn put(&mut self, s: &str) -> fmt::Result;
+}
+
+impl Out for String {
+    fn put(&mut self, s: &str) -> fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
+}
+
+fn put_char(w: &mut dyn Out, c: char) -> fmt::Result {
+    w.put(c.encode_utf8(&mut [0; 4]))
 }
 
 /// A small stack buffer for number text.
@@ -1282,8 +1318,8 @@ impl<const N: usize> Buf<N> {
     }
 }
 
-impl<const N: usize> Write for Buf<N> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
+impl<const N: usize> Out for Buf<N> {
+    fn put(&mut self, s: &str) -> fmt::Result {
         let end = self.n + s.len();
         if end > self.b.len() {
             return Err(fmt::Error);

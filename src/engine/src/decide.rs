@@ -18,7 +18,7 @@ use crate::action::{Action, Layout};
 use crate::bundle::{format_local, Bundle, CapWindow, Schedule, WEEKDAYS};
 use crate::hash::hash;
 use crate::input::Time;
-use crate::json::{write_num, Value};
+use crate::json::{write_num, write_str, ObjWriter, Value};
 use crate::template::render_actions;
 
 /// Whether the shopper saw the change or is in the rule's control group.
@@ -357,23 +357,45 @@ impl Decider {
     /// State to persist in the profile under `caps`:
     /// `{"fires": {"<rule id>": [[epoch ms, session], ...]}, "pending": [["<rule id>", "shown", epoch ms, session], ...]}`.
     pub fn to_value(&self) -> Value {
-        let pair = |a: f64, b: f64| Value::Arr(vec![Value::Num(a), Value::Num(b)]);
-        let fires = self
-            .ids
-            .iter()
-            .zip(&self.fires)
-            .filter(|(_, f)| !f.is_empty())
-            .map(|(id, f)| (id.clone(), Value::Arr(f.iter().map(|&(ms, v)| pair(ms, v)).collect())))
-            .collect();
-        let pending = self
-            .pending
-            .iter()
-            .filter_map(|p| {
-                let id = self.ids.get(p.rule)?;
-                Some(Value::Arr(vec![Value::Str(id.clone()), p.variant.as_str().into(), Value::Num(p.ms), Value::Num(p.visit)]))
-            })
-            .collect();
-        Value::Obj(vec![("fires".into(), Value::Obj(fires)), ("pending".into(), Value::Arr(pending))])
+        let mut s = String::new();
+        self.write_json(&mut s);
+        Value::parse(&s).unwrap_or_default()
+    }
+
+    /// Appends [`Decider::to_value`] as JSON text (the profile is written straight to text).
+    pub(crate) fn write_json(&self, out: &mut String) {
+        let mut w = ObjWriter::new(out);
+        let mut fires = ObjWriter::new(w.key("fires"));
+        for (id, f) in self.ids.iter().zip(&self.fires).filter(|(_, f)| !f.is_empty()) {
+            let o = fires.key(id);
+            o.push('[');
+            for (i, &(ms, v)) in f.iter().enumerate() {
+                o.push_str(if i > 0 { ",[" } else { "[" });
+                write_num(ms, o);
+                o.push(',');
+                write_num(v, o);
+                o.push(']');
+            }
+            o.push(']');
+        }
+        fires.end();
+        let o = w.key("pending");
+        o.push('[');
+        let mut first = true;
+        for p in &self.pending {
+            let Some(id) = self.ids.get(p.rule) else { continue };
+            o.push_str(if std::mem::replace(&mut first, false) { "[" } else { ",[" });
+            write_str(id, o);
+            o.push(',');
+            write_str(p.variant.as_str(), o);
+            for &n in &[p.ms, p.visit] {
+                o.push(',');
+                write_num(n, o);
+            }
+            o.push(']');
+        }
+        o.push(']');
+        w.end();
     }
 
     /// Why each rule (or the one named) did or did not fire at the last decision:

@@ -83,7 +83,7 @@ impl Engine {
         let profile = match profile_json.map(Value::parse) {
             Some(Ok(v)) => Some(v),
             Some(Err(e)) => {
-                warnings.push(Problem::warning("profile", crate::small::cat(&["stored profile is not JSON (", &e.to_string(), "); starting afresh"])));
+                warnings.push(Problem::warning("profile", crate::small::cat(&["stored profile is not JSON (", &e.text(), "); starting afresh"])));
                 None
             }
             None => None,
@@ -183,9 +183,12 @@ impl Engine {
 
     /// The profile as stored: sensing's profile plus caps.
     pub fn profile_json(&self) -> String {
-        let mut p = self.sensing.profile();
-        p.set("caps", self.decider.to_value());
-        p.to_json()
+        let mut out = String::new();
+        let mut w = crate::json::ObjWriter::new(&mut out);
+        self.sensing.write_profile(&mut w);
+        self.decider.write_json(w.key("caps"));
+        w.end();
+        out
     }
 
     /// Takes in the profile another tab of the same shop just stored (a `storage` event): its

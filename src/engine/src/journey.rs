@@ -106,7 +106,7 @@ pub fn parse(text: &str) -> Result<Journey, String> {
     let mut clock = Clock { base: EPOCH_MS, offset: 0, last: f64::MIN };
     for (i, line) in text.lines().enumerate() {
         let l = line.trim();
-        if l.is_empty() || l.starts_with("//") || l.starts_with('#') {
+        if l.is_empty() || l.starts_with("//") || l.starts_with("#") {
             continue;
         }
         let fail = |m: String| {

@@ -42,15 +42,23 @@ pub struct ParseError {
     pub message: String,
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ParseError {
+    /// `line L column C: message`, as `Display` writes it. The engine calls this rather than
+    /// `to_string()`, which would bring `String`'s `fmt::Write` (and `core::fmt::write`) into the wasm.
+    pub(crate) fn text(&self) -> String {
         let mut s = String::from("line ");
         write_num(self.line as f64, &mut s);
         s.push_str(" column ");
         write_num(self.column as f64, &mut s);
         s.push_str(": ");
         s.push_str(&self.message);
-        f.write_str(&s)
+        s
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
     }
 }
 
@@ -60,9 +68,14 @@ pub const MAX_DEPTH: usize = 128;
 impl Value {
     /// Parses JSON text. Never panics; refuses nesting deeper than [`MAX_DEPTH`].
     pub fn parse(text: &str) -> Result<Value, ParseError> {
-        let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0 };
+        let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0, error: None };
         p.ws();
-        let v = p.value()?;
+        let Some(v) = p.value() else {
+            return Err(match p.error.take() {
+                Some(e) => e,
+                None => p.err("not JSON"), // never: `value` sets `error` whenever it fails
+            });
+        };
         p.ws();
         if p.i < p.s.len() {
             return Err(p.err("unexpected text after the end of the JSON value"));
@@ -114,10 +127,10 @@ impl Value {
     /// Follows a dotted path (`cart.items`, `search.lastQueries.0`) through objects and arrays.
     pub fn pointer(&self, path: &str) -> Option<&Value> {
         let mut cur = self;
-        for part in path.split('.') {
+        for part in crate::small::parts(path, b'.') {
             cur = match cur {
                 Value::Obj(_) => cur.get(part)?,
-                Value::Arr(a) => a.get(part.parse::<usize>().ok()?)?,
+                Value::Arr(a) => a.get(crate::small::parse_index(part)?)?,
                 _ => return None,
             };
         }
@@ -216,6 +229,50 @@ impl Value {
             Value::Null => String::new(),
             other => other.to_json(),
         }
+    }
+}
+
+/// Writes a JSON object member by member straight to text: for the stored profile, whose `Value`
+/// tree would only be built to be serialized (the tree costs ~2 KB more wasm).
+pub(crate) struct ObjWriter<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> ObjWriter<'a> {
+    /// Opens an object at the end of `out`.
+    pub(crate) fn new(out: &'a mut String) -> ObjWriter<'a> {
+        out.push('{');
+        ObjWriter { out, empty: true }
+    }
+
+    /// Starts member `key`; write its JSON value into the `String` returned.
+    pub(crate) fn key(&mut self, key: &str) -> &mut String {
+        if !std::mem::replace(&mut self.empty, false) {
+            self.out.push(',');
+        }
+        write_str(key, self.out);
+        self.out.push(':');
+        self.out
+    }
+
+    /// A number member.
+    pub(crate) fn num(&mut self, key: &str, n: f64) {
+        write_num(n, self.key(key));
+    }
+
+    /// A string member, `null` when `None`.
+    pub(crate) fn str(&mut self, key: &str, s: Option<&str>) {
+        let out = self.key(key);
+        match s {
+            Some(s) => write_str(s, out),
+            None => out.push_str("null"),
+        }
+    }
+
+    /// Closes the object.
+    pub(crate) fn end(self) {
+        self.out.push('}');
     }
 }
 
@@ -446,7 +503,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
         _ => (false, b),
     };
     let sign = |v: f64| if neg { -v } else { v };
-    for (word, v) in [(&b"inf"[..], f64::INFINITY), (b"infinity", f64::INFINITY), (b"nan", f64::NAN)] {
+    for &(word, v) in &[(&b"inf"[..], f64::INFINITY), (b"infinity", f64::INFINITY), (b"nan", f64::NAN)] {
         if b.eq_ignore_ascii_case(word) {
             return Some(sign(v));
         }
@@ -526,7 +583,7 @@ fn slow_parse(s: &str, mant: u64, exp: i32) -> f64 {
 #[cfg_attr(any(feature = "std-float", not(target_arch = "wasm32")), allow(dead_code))]
 fn approx_parse(s: &str, mant: u64, exp: i32) -> f64 {
     let v = if exp < -300 { scale(scale(mant as f64, -300), exp + 300) } else { scale(mant as f64, exp) };
-    if s.starts_with('-') {
+    if s.starts_with("-") {
         -v
     } else {
         v
@@ -588,10 +645,13 @@ impl<T: Into<Value>> From<Vec<T>> for Value {
     }
 }
 
+/// The parser. Its functions return `Option`s and leave the error in `error`: a `Result` carrying
+/// a `ParseError` through every `?` costs the wasm ~1 KB more.
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     depth: usize,
+    error: Option<ParseError>,
 }
 
 impl Parser<'_> {
@@ -599,8 +659,17 @@ impl Parser<'_> {
         let upto = &self.s[..self.i.min(self.s.len())];
         let line = 1 + upto.iter().filter(|&&b| b == b'\n').count();
         let line_start = upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let column = 1 + String::from_utf8_lossy(&upto[line_start..]).chars().count();
+        // Characters, not bytes: `upto` is valid UTF-8 but for, at most, a cut last character
+        // (counted as one, as `from_utf8_lossy` would); counting lead bytes keeps its ~750 bytes of
+        // wasm out.
+        let column = 1 + upto[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count();
         ParseError { line, column, message: message.to_string() }
+    }
+
+    /// Records the error at the current position; `None` for the caller to return.
+    fn fail<T>(&mut self, message: &str) -> Option<T> {
+        self.error = Some(self.err(message));
+        None
     }
 
     fn ws(&mut self) {
@@ -609,9 +678,9 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self) -> Result<Value, ParseError> {
+    fn value(&mut self) -> Option<Value> {
         match self.s.get(self.i) {
-            None => Err(self.err("unexpected end of text, expected a value")),
+            None => self.fail("unexpected end of text, expected a value"),
             Some(b'{') => self.nested(Self::object),
             Some(b'[') => self.nested(Self::array),
             Some(b'"') => self.string().map(Value::Str),
@@ -619,46 +688,46 @@ impl Parser<'_> {
             Some(b'f') => self.word("false", Value::Bool(false)),
             Some(b'n') => self.word("null", Value::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(_) => Err(self.err("expected a value (object, array, string, number, true, false or null)")),
+            Some(_) => self.fail("expected a value (object, array, string, number, true, false or null)"),
         }
     }
 
-    fn nested(&mut self, f: fn(&mut Self) -> Result<Value, ParseError>) -> Result<Value, ParseError> {
+    fn nested(&mut self, f: fn(&mut Self) -> Option<Value>) -> Option<Value> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.err("nesting is too deep"));
+            return self.fail("nesting is too deep");
         }
         let v = f(self);
         self.depth -= 1;
         v
     }
 
-    fn word(&mut self, w: &str, v: Value) -> Result<Value, ParseError> {
+    fn word(&mut self, w: &str, v: Value) -> Option<Value> {
         if self.s[self.i..].starts_with(w.as_bytes()) {
             self.i += w.len();
-            Ok(v)
+            Some(v)
         } else {
-            Err(self.err("expected a value (object, array, string, number, true, false or null)"))
+            self.fail("expected a value (object, array, string, number, true, false or null)")
         }
     }
 
-    fn object(&mut self) -> Result<Value, ParseError> {
+    fn object(&mut self) -> Option<Value> {
         self.i += 1;
         let mut m: Vec<(String, Value)> = Vec::new();
         self.ws();
         if self.s.get(self.i) == Some(&b'}') {
             self.i += 1;
-            return Ok(Value::Obj(m));
+            return Some(Value::Obj(m));
         }
         loop {
             self.ws();
             if self.s.get(self.i) != Some(&b'"') {
-                return Err(self.err("expected a quoted key"));
+                return self.fail("expected a quoted key");
             }
             let k = self.string()?;
             self.ws();
             if self.s.get(self.i) != Some(&b':') {
-                return Err(self.err("expected ':' after a key"));
+                return self.fail("expected ':' after a key");
             }
             self.i += 1;
             self.ws();
@@ -673,20 +742,20 @@ impl Parser<'_> {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
-                    return Ok(Value::Obj(m));
+                    return Some(Value::Obj(m));
                 }
-                _ => return Err(self.err("expected ',' or '}' in an object")),
+                _ => return self.fail("expected ',' or '}' in an object"),
             }
         }
     }
 
-    fn array(&mut self) -> Result<Value, ParseError> {
+    fn array(&mut self) -> Option<Value> {
         self.i += 1;
         let mut a = Vec::new();
         self.ws();
         if self.s.get(self.i) == Some(&b']') {
             self.i += 1;
-            return Ok(Value::Arr(a));
+            return Some(Value::Arr(a));
         }
         loop {
             self.ws();
@@ -696,14 +765,14 @@ impl Parser<'_> {
                 Some(b',') => self.i += 1,
                 Some(b']') => {
                     self.i += 1;
-                    return Ok(Value::Arr(a));
+                    return Some(Value::Arr(a));
                 }
-                _ => return Err(self.err("expected ',' or ']' in an array")),
+                _ => return self.fail("expected ',' or ']' in an array"),
             }
         }
     }
 
-    fn hex4(&mut self) -> Result<u32, ParseError> {
+    fn hex4(&mut self) -> Option<u32> {
         let mut u = 0u32;
         for _ in 0..4 {
             let d = match self.s.get(self.i) {
@@ -712,14 +781,14 @@ impl Parser<'_> {
             };
             match d {
                 Some(d) => u = u * 16 + d,
-                None => return Err(self.err("bad \\u escape")),
+                None => return self.fail("bad \\u escape"),
             }
             self.i += 1;
         }
-        Ok(u)
+        Some(u)
     }
 
-    fn string(&mut self) -> Result<String, ParseError> {
+    fn string(&mut self) -> Option<String> {
         self.i += 1;
         let mut out = String::new();
         loop {
@@ -731,12 +800,12 @@ impl Parser<'_> {
                 self.i += 1;
             }
             // The input is a &str and we only stop on ASCII bytes, so this slice is valid UTF-8.
-            out.push_str(&String::from_utf8_lossy(&self.s[start..self.i]));
+            out.push_str(std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default());
             match self.s.get(self.i) {
-                None => return Err(self.err("unterminated string")),
+                None => return self.fail("unterminated string"),
                 Some(b'"') => {
                     self.i += 1;
-                    return Ok(out);
+                    return Some(out);
                 }
                 Some(b'\\') => {
                     self.i += 1;
@@ -770,17 +839,17 @@ impl Parser<'_> {
                             };
                             char::from_u32(code).unwrap_or('\u{FFFD}')
                         }
-                        _ => return Err(self.err("bad escape in string")),
+                        _ => return self.fail("bad escape in string"),
                     };
                     self.i += 1;
                     out.push(c);
                 }
-                Some(_) => return Err(self.err("control character in string")),
+                Some(_) => return self.fail("control character in string"),
             }
         }
     }
 
-    fn number(&mut self) -> Result<Value, ParseError> {
+    fn number(&mut self) -> Option<Value> {
         let start = self.i;
         let digits = |p: &mut Self| {
             let s = p.i;
@@ -793,12 +862,12 @@ impl Parser<'_> {
             self.i += 1;
         }
         if !digits(self) {
-            return Err(self.err("bad number"));
+            return self.fail("bad number");
         }
         if self.s.get(self.i) == Some(&b'.') {
             self.i += 1;
             if !digits(self) {
-                return Err(self.err("bad number: digits expected after '.'"));
+                return self.fail("bad number: digits expected after '.'");
             }
         }
         if let Some(b'e' | b'E') = self.s.get(self.i) {
@@ -807,11 +876,11 @@ impl Parser<'_> {
                 self.i += 1;
             }
             if !digits(self) {
-                return Err(self.err("bad number: digits expected in exponent"));
+                return self.fail("bad number: digits expected in exponent");
             }
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("0");
-        Ok(Value::Num(parse_number(text)))
+        Some(Value::Num(parse_number(text)))
     }
 }
 
@@ -849,6 +918,8 @@ mod tests {
     fn errors_have_positions() {
         let e = Value::parse("{\n  \"a\": tru\n}").unwrap_err();
         assert_eq!((e.line, e.column), (2, 8));
+        let e = Value::parse("[\"é\",\n \"ấ\" x]").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 6));
         assert!(Value::parse(&"[".repeat(10_000)).is_err());
         assert!(Value::parse("").is_err());
         assert!(Value::parse("{} x").is_err());

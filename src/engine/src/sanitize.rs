@@ -35,7 +35,7 @@ const DROP: &str = "object form template svg math frameset applet";
 
 /// The word of the space-separated `list` equal to `name`.
 fn listed(list: &'static str, name: &str) -> Option<&'static str> {
-    list.split(' ').find(|w| *w == name)
+    crate::small::parts(list, b' ').find(|w| *w == name)
 }
 /// Deepest nesting of kept elements; deeper tags are dropped (their text kept).
 const MAX_DEPTH: usize = 256;
@@ -269,7 +269,7 @@ fn start_tag(el: &str, attrs: &[(String, &str)], out: &mut String) {
     }
     if new_window || rel.is_some() {
         let mut r = rel.unwrap_or_default();
-        for t in ["noopener", "noreferrer"] {
+        for &t in &["noopener", "noreferrer"] {
             if new_window && !r.split_ascii_whitespace().any(|x| x.eq_ignore_ascii_case(t)) {
                 r = if r.trim().is_empty() { t.to_string() } else { crate::small::cat(&[r.trim_end(), " ", t]) };
             }
@@ -359,7 +359,7 @@ pub fn decode_entities(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
-    while let Some(p) = s.get(i..).and_then(|r| r.find('&')) {
+    while let Some(p) = s.get(i..).and_then(|r| crate::small::find_byte(r, b'&')) {
         out.push_str(s.get(i..i + p).unwrap_or(""));
         i += p + 1;
         if b.get(i) == Some(&b'#') {
@@ -427,15 +427,15 @@ fn check_url(url: &str, image: bool) -> Option<String> {
     let clean: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let clean = clean.trim_matches(|c: char| c <= ' ').to_string();
     let k = squash(&clean)?;
-    let ok = match k.find([':', '/', '?', '#', '\\']) {
-        Some(p) if k[p..].starts_with(':') => {
+    let ok = match k.bytes().position(|b| matches!(b, b':' | b'/' | b'?' | b'#' | b'\\')) {
+        Some(p) if k[p..].starts_with(":") => {
             let (scheme, rest) = (&k[..p], &k[p + 1..]);
             matches!(scheme, "http" | "https" | "mailto" | "tel")
                 || (image
                     && scheme == "data"
                     && ["image/png", "image/gif", "image/jpeg", "image/webp"]
                         .iter()
-                        .any(|t| rest.strip_prefix(t).is_some_and(|r| r.starts_with([';', ',']))))
+                        .any(|t| rest.strip_prefix(t).is_some_and(|r| matches!(r.as_bytes().first(), Some(b';' | b',')))))
         }
         _ => true,
     };
@@ -445,7 +445,7 @@ fn check_url(url: &str, image: bool) -> Option<String> {
 /// Whether every candidate URL of a `srcset` is a safe image URL. Checked piece by piece between
 /// commas with whitespace ignored, which over-approximates how browsers split candidates.
 pub(crate) fn is_safe_srcset(s: &str) -> bool {
-    s.split(',').all(|p| safe_image_url(p).is_some())
+    crate::small::parts(s, b',').all(|p| safe_image_url(p).is_some())
 }
 
 /// Whether an inline `style` is harmless: no `expression(`, `javascript:`/`vbscript:`,
@@ -463,8 +463,8 @@ pub fn is_safe_style(css: &str) -> bool {
     if bad.iter().any(|w| contains(&k, w) || contains(&d, w)) {
         return false;
     }
-    split(&k, "url(").into_iter().skip(1).all(|u| {
-        let u = &u[..u.find(')').unwrap_or(u.len())];
+    split(&k, "url(").iter().skip(1).all(|u| {
+        let u = &u[..crate::small::find_byte(u, b')').unwrap_or(u.len())];
         safe_image_url(u.trim_matches(['"', '\''])).is_some()
     })
 }

@@ -3,6 +3,10 @@
 //! Two-Way algorithm, ~3 KB of wasm), and concatenation and joining (one generic copy each per
 //! element type). The texts searched are short (templates, URLs, styles, referrers), so a plain
 //! scan is as fast in practice.
+//!
+//! In the same spirit, the engine splits on ASCII bytes with [`parts`] and [`cut`] rather than
+//! `str::split(char)`, and writes `starts_with("$")` rather than `starts_with('$')`: a `char`
+//! pattern brings its own searcher and UTF-8 encoding into the wasm.
 
 /// The byte index of the first `needle` in `hay`.
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
@@ -65,6 +69,67 @@ pub fn join(parts: &[&str], sep: &str) -> String {
     out
 }
 
+/// The byte index of the first `b` (an ASCII byte) in `s`.
+pub fn find_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
+}
+
+/// `s.split_once(c)` for an ASCII byte `c`.
+pub fn cut(s: &str, c: u8) -> Option<(&str, &str)> {
+    let i = find_byte(s, c)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
+/// `s.split(c)` for an ASCII byte `c`. One small iterator instead of the standard library's
+/// `char` pattern searchers (`CharSearcher`, `memchr`, `Split<char>`: ~1 KB of wasm).
+pub fn parts(s: &str, c: u8) -> Parts<'_> {
+    Parts { rest: Some(s), sep: c }
+}
+
+/// See [`parts`].
+pub struct Parts<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        match cut(s, self.sep) {
+            Some((part, rest)) => {
+                self.rest = Some(rest);
+                Some(part)
+            }
+            None => {
+                self.rest = None;
+                Some(s)
+            }
+        }
+    }
+}
+
+/// `s.parse::<usize>().ok()`: a small loop instead of core's generic integer parser (one
+/// instance per integer type, ~300 bytes of wasm each).
+pub fn parse_index(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let b = match b {
+        [b'+', rest @ ..] if !rest.is_empty() => rest,
+        _ => b,
+    };
+    if b.is_empty() {
+        return None;
+    }
+    let mut n: usize = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(usize::from(c - b'0'))?;
+    }
+    Some(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,8 +148,15 @@ mod tests {
                 }
             }
         }
+        for h in ["", ".", "a", "a.b", ".a.", "a..b", "ấ.b"] {
+            assert_eq!(parts(h, b'.').collect::<Vec<_>>(), h.split('.').collect::<Vec<_>>(), "{h:?}");
+            assert_eq!(cut(h, b'.'), h.split_once('.'));
+        }
         assert_eq!(cat(&["a", "", "bc"]), "abc");
         assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");
         assert_eq!(join(&[], ", "), "");
+        for t in ["", "+", "-", "-0", "0", "+7", "++7", "007", "12a", " 1", "4294967295", "4294967296", "18446744073709551615", "18446744073709551616", "99999999999999999999999"] {
+            assert_eq!(parse_index(t), t.parse::<usize>().ok(), "{t:?}");
+        }
     }
 }

@@ -99,7 +99,7 @@ fn render(t: &str, ctx: &Value, mode: Mode) -> String {
         out.push_str(&rest[..open]);
         let inner = &rest[open + 2..close];
         rest = &rest[close + 2..];
-        let (path, fallback) = inner.split_once('|').unwrap_or((inner, ""));
+        let (path, fallback) = crate::small::cut(inner, b'|').unwrap_or((inner, ""));
         let mut raw = String::new();
         if let Some(v) = ctx.pointer(path.trim()) {
             text_of(v, &mut raw);

@@ -333,3 +333,18 @@ fn fuzzed_bundles_never_panic() {
     assert_eq!(loaded + refused, cases);
     assert!(loaded > 500 && refused > 500, "the mutator is too gentle or too harsh: {loaded} loaded, {refused} refused");
 }
+
+#[test]
+fn class_names_split_on_any_whitespace() {
+    let text = r#"{"version": 1, "id": "c", "rules": [{"id": "r", "do": [{"class": {"selector": ".a", "add": " x\t y\u00a0z ", "remove": ["w"]}}]}]}"#;
+    let (b, _) = Bundle::load(text, None).unwrap();
+    match &b.rules[0].actions[0] {
+        moments_engine::action::Action::Class { add, remove, .. } => {
+            assert_eq!(add, &["x", "y", "z"]);
+            assert_eq!(remove, &["w"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let bad = r#"{"version": 1, "id": "c", "rules": [{"id": "r", "do": [{"class": {"selector": ".a", "add": "  "}}]}]}"#;
+    assert!(Bundle::load(bad, None).is_err());
+}

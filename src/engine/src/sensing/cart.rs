@@ -9,7 +9,7 @@
 //!   declares a `value` of its own (a coupon, a discount): then that value, until the next change.
 
 use crate::input::Item;
-use crate::json::Value;
+use crate::json::{write_num, write_str, ObjWriter, Value};
 
 /// One cart line.
 #[derive(Clone, Debug, PartialEq)]
@@ -158,20 +158,34 @@ impl Cart {
 
     /// `{"lines": [[key, price, qty]…], "currency", "created", "changed", "checkout", "ver"}`.
     pub fn to_value(&self) -> Value {
-        let lines = self
-            .lines
-            .iter()
-            .map(|l| Value::Arr(vec![Value::Str(l.key.clone()), Value::Num(l.price), Value::Num(l.qty)]))
-            .collect();
-        Value::Obj(vec![
-            ("lines".into(), Value::Arr(lines)),
-            ("currency".into(), self.currency.clone().into()),
-            ("created".into(), Value::Num(self.created)),
-            ("changed".into(), Value::Num(self.changed)),
-            ("checkout".into(), Value::Num(self.checkout)),
-            ("ver".into(), Value::Num(self.ver)),
-            ("declared".into(), Value::Num(self.declared)),
-        ])
+        let mut s = String::new();
+        self.write_json(&mut s);
+        Value::parse(&s).unwrap_or_default()
+    }
+
+    /// Appends [`Cart::to_value`] as JSON text.
+    pub(crate) fn write_json(&self, out: &mut String) {
+        let mut w = ObjWriter::new(out);
+        let lines = w.key("lines");
+        lines.push('[');
+        for (i, l) in self.lines.iter().enumerate() {
+            if i > 0 {
+                lines.push(',');
+            }
+            lines.push('[');
+            write_str(&l.key, lines);
+            for &n in &[l.price, l.qty] {
+                lines.push(',');
+                write_num(n, lines);
+            }
+            lines.push(']');
+        }
+        lines.push(']');
+        w.str("currency", self.currency.as_deref());
+        for &(k, n) in &[("created", self.created), ("changed", self.changed), ("checkout", self.checkout), ("ver", self.ver), ("declared", self.declared)] {
+            w.num(k, n);
+        }
+        w.end();
     }
 
     /// Reads what [`Cart::to_value`] wrote; anything malformed is left out.

@@ -1,7 +1,7 @@
 //! Where the shopper came from (`channel`) and what kind of page this is (`page.type`).
 
 use super::text::host_is;
-use crate::small::contains;
+use crate::small::{contains, parts};
 
 /// Query parameters that carry a search (CONTRACT §5).
 pub const SEARCH_PARAMS: [&str; 5] = ["q", "s", "search", "query", "keyword"];
@@ -17,12 +17,12 @@ const SEARCH_ENGINES: [&str; 9] = ["google", "bing", "duckduckgo", "yahoo", "bai
 
 /// Whether any dot-separated label of `host` is in `names`.
 fn label_in(host: &str, names: &[&str]) -> bool {
-    host.split('.').any(|l| names.contains(&l))
+    parts(host, b'.').any(|l| names.contains(&l))
 }
 
 /// The channel a host (a referrer's, or a `utm_source` name) stands for, if it is a known one.
 fn host_channel(host: &str) -> Option<&'static str> {
-    let first = host.split('.').next().unwrap_or("");
+    let first = parts(host, b'.').next().unwrap_or("");
     if matches!(first, "mail" | "webmail" | "outlook") || contains(host, "newsletter") || host == "email" {
         Some("email")
     } else if label_in(host, &SOCIAL) || host_is(host, "t.co") || host_is(host, "x.com") {
@@ -94,12 +94,12 @@ pub fn guess_page_type(path: &str, has_search: bool) -> &'static str {
         ("guide", "guide how-to help huong-dan"),
     ];
     let lower = path.to_ascii_lowercase();
-    let segs = || lower.split('/').filter(|s| !s.is_empty());
-    for (ty, pats) in TYPES {
+    let segs = || parts(&lower, b'/').filter(|s| !s.is_empty());
+    for &(ty, pats) in &TYPES {
         let hit = segs().any(|s| {
-            pats.split(' ').any(|p| match p.as_bytes().first() {
+            parts(pats, b' ').any(|p| match p.as_bytes().first() {
                 Some(b'^') => s.starts_with(&p[1..]),
-                Some(b'=') => s.split('.').next() == Some(&p[1..]),
+                Some(b'=') => parts(s, b'.').next() == Some(&p[1..]),
                 _ => contains(s, p),
             })
         });

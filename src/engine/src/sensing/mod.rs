@@ -36,7 +36,7 @@ pub mod text;
 
 use crate::ga4::COMMERCE;
 use crate::input::{Input, Item, Source, Time};
-use crate::json::Value;
+use crate::json::{write_num, write_str, ObjWriter, Value};
 use crate::problem::Problem;
 use crate::settings::{ExitIntent, Settings};
 use crate::unicode::lower;
@@ -72,11 +72,22 @@ struct Touch {
     at: f64,
 }
 
-impl Touch {
-    fn to_value(&self) -> Value {
-        let [s, m, c] = self.utm.clone();
-        obj(vec![("channel", self.channel.into()), ("source", s.into()), ("medium", m.into()), ("campaign", c.into()), ("at", Value::Num(self.at))])
+/// A touch as stored in the profile, `null` for none.
+fn write_touch(t: Option<&Touch>, out: &mut String) {
+    let Some(t) = t else {
+        out.push_str("null");
+        return;
+    };
+    let mut w = ObjWriter::new(out);
+    w.str("channel", Some(t.channel));
+    for (k, v) in ["source", "medium", "campaign"].iter().zip(&t.utm) {
+        w.str(k, v.as_deref());
     }
+    w.num("at", t.at);
+    w.end();
+}
+
+impl Touch {
     fn from_value(v: Option<&Value>) -> Option<Touch> {
         let v = v?;
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
@@ -261,7 +272,7 @@ impl Sensing {
                     self.hidden = true;
                     self.hidden_at = t;
                     self.exit_deadline = 0.0;
-                    signals.push("tab_hidden".into());
+                    raise(signals, "tab_hidden");
                     self.abandon(signals);
                 }
             }
@@ -293,7 +304,7 @@ impl Sensing {
                     let q = ["search_term", "query", "q"].iter().find_map(|k| props.get(k).and_then(Value::as_str)).unwrap_or("");
                     self.search(q, Source::Api, t, signals);
                 } else {
-                    signals.push(name.clone());
+                    raise(signals, name);
                 }
             }
             Input::Set { attrs } => {
@@ -312,19 +323,19 @@ impl Sensing {
                     self.active(t);
                 }
             }
-            Input::Fire { name } => signals.push(name.clone()),
+            Input::Fire { name } => raise(signals, name),
         }
         self.timers(t, signals);
         if self.began {
             self.began = false;
             self.dirty = true;
             if self.moments.settle() {
-                signals.push("moment_changed".into());
+                raise(signals, "moment_changed");
             }
         }
         if self.returning && self.page_known {
             self.returning = false;
-            signals.push("returning_with_cart".into());
+            raise(signals, "returning_with_cart");
         }
         let fast = matches!(input, Input::Tick | Input::Scroll { .. } | Input::Activity);
         if fast && !self.dirty && signals.len() == before {
@@ -353,43 +364,81 @@ impl Sensing {
     /// The profile to store (without `caps`, which the engine adds): version 1, see the
     /// sensing README section of `tests/journeys/README.md`.
     pub fn profile(&self) -> Value {
-        let n = Value::Num;
-        let touch = |t: &Option<Touch>| t.as_ref().map_or(Value::Null, Touch::to_value);
+        let mut s = String::new();
+        let mut w = ObjWriter::new(&mut s);
+        self.write_profile(&mut w);
+        w.end();
+        Value::parse(&s).unwrap_or_default()
+    }
+
+    /// Writes the members of [`Sensing::profile`] (the engine adds `caps` and closes the object):
+    /// straight to JSON text, as it is only ever stored.
+    pub(crate) fn write_profile(&self, w: &mut ObjWriter) {
+        w.num("v", 1.0);
+        w.str("shopper", Some(&self.shopper));
+        for &(k, n) in &[
+            ("visits", self.visits),
+            ("visitStart", self.visit_start),
+            ("last", self.last_active),
+            ("prev", self.prev_active),
+            ("purchases", self.purchases),
+            ("lastPurchase", self.last_purchase),
+            ("searches", self.searches),
+            ("products", self.products),
+        ] {
+            w.num(k, n);
+        }
+        self.cart.write_json(w.key("cart"));
+        write_touch(self.first_touch.as_ref(), w.key("firstTouch"));
+        write_touch(self.last_touch.as_ref(), w.key("lastTouch"));
+        let mut s = ObjWriter::new(w.key("session"));
+        s.num("pageviews", self.pageviews);
+        s.num("searchCount", self.search_count);
+        let q = s.key("queries");
+        q.push('[');
+        for (i, x) in self.queries.iter().enumerate() {
+            if i > 0 {
+                q.push(',');
+            }
+            write_str(x, q);
+        }
+        q.push(']');
+        write_touch(Some(&self.touch), s.key("touch"));
+        for k in &["custom", "flow"] {
+            self.ctx.get(k).unwrap_or(&Value::Null).write_json(s.key(k));
+        }
+        s.num("cartAbandoned", self.cart_abandoned);
+        s.num("checkoutAbandoned", self.checkout_abandoned);
         let m = &self.moments;
-        let log = m.log.iter().map(|(w, i, x)| Value::Arr(vec![w.as_str().into(), n(*i as f64), n(*x)])).collect();
-        let moment = obj(vec![
-            ("acc", Value::Arr(m.acc.iter().map(|a| n(*a)).collect())),
-            ("at", n(m.at)),
-            ("moment", n(m.moment as f64)),
-            ("log", Value::Arr(log)),
-        ]);
-        let session = obj(vec![
-            ("pageviews", n(self.pageviews)),
-            ("searchCount", n(self.search_count)),
-            ("queries", Value::from(self.queries.clone())),
-            ("touch", self.touch.to_value()),
-            ("custom", self.ctx.get("custom").cloned().unwrap_or_default()),
-            ("flow", self.ctx.get("flow").cloned().unwrap_or_default()),
-            ("cartAbandoned", n(self.cart_abandoned)),
-            ("checkoutAbandoned", n(self.checkout_abandoned)),
-            ("moment", moment),
-        ]);
-        obj(vec![
-            ("v", n(1.0)),
-            ("shopper", self.shopper.as_str().into()),
-            ("visits", n(self.visits)),
-            ("visitStart", n(self.visit_start)),
-            ("last", n(self.last_active)),
-            ("prev", n(self.prev_active)),
-            ("purchases", n(self.purchases)),
-            ("lastPurchase", n(self.last_purchase)),
-            ("searches", n(self.searches)),
-            ("products", n(self.products)),
-            ("cart", self.cart.to_value()),
-            ("firstTouch", touch(&self.first_touch)),
-            ("lastTouch", touch(&self.last_touch)),
-            ("session", session),
-        ])
+        let mut mo = ObjWriter::new(s.key("moment"));
+        let acc = mo.key("acc");
+        acc.push('[');
+        for (i, a) in m.acc.iter().enumerate() {
+            if i > 0 {
+                acc.push(',');
+            }
+            write_num(*a, acc);
+        }
+        acc.push(']');
+        mo.num("at", m.at);
+        mo.num("moment", m.moment as f64);
+        let log = mo.key("log");
+        log.push('[');
+        for (i, (what, moment, weight)) in m.log.iter().enumerate() {
+            if i > 0 {
+                log.push(',');
+            }
+            log.push('[');
+            write_str(what, log);
+            for &n in &[*moment as f64, *weight] {
+                log.push(',');
+                write_num(n, log);
+            }
+            log.push(']');
+        }
+        log.push(']');
+        mo.end();
+        s.end();
     }
 
     /// Takes in a profile another tab stored (a `storage` event): its cart when it changed later
@@ -512,7 +561,7 @@ impl Sensing {
         self.cart_abandoned = -1.0;
         self.checkout_abandoned = 0.0;
         self.last_search_at = 0.0;
-        for k in ["custom", "flow"] {
+        for k in &["custom", "flow"] {
             self.ctx.set(k, Value::Obj(Vec::new()));
         }
         self.sync_search();
@@ -551,7 +600,7 @@ impl Sensing {
             self.hidden = false;
         }
         let c = &mut self.ctx;
-        for (k, v) in [("url", url), ("path", path), ("type", self.page_type.as_str()), ("referrer", referrer), ("title", title)] {
+        for &(k, v) in &[("url", url), ("path", path), ("type", self.page_type.as_str()), ("referrer", referrer), ("title", title)] {
             put_str(c, "page", k, v);
         }
         // Channel: on landing, and on any page that carries campaign parameters or comes from
@@ -573,7 +622,7 @@ impl Sensing {
             self.touch = touch;
             self.sync_utm();
         }
-        signals.push("page_view".into());
+        raise(signals, "page_view");
         let (m, w) = match self.page_type.as_str() {
             "product" => (KNOW, 0.3),
             "category" | "article" | "blog" => (KNOW, 0.3),
@@ -622,7 +671,7 @@ impl Sensing {
             self.milestone += 1;
         }
         if self.milestone > reached {
-            signals.push("scroll_depth".into());
+            raise(signals, "scroll_depth");
         }
         if self.mobile()
             && self.velocity < FAST_UP
@@ -656,7 +705,7 @@ impl Sensing {
         }
         self.queries.push(q);
         self.sync_search();
-        signals.push("search".into());
+        raise(signals, "search");
         let q = self.queries.last().cloned().unwrap_or_default();
         let mut per = [0.0f64; 4];
         for x in self.moments.matches(&q) {
@@ -671,7 +720,7 @@ impl Sensing {
     #[allow(clippy::too_many_arguments)]
     fn commerce(&mut self, name: &str, items: &[Item], value: Option<f64>, currency: Option<&str>, source: Source, t: f64, signals: &mut Vec<String>) {
         if !COMMERCE.contains(&name) {
-            signals.push(name.to_string());
+            raise(signals, name);
             return;
         }
         self.active(t);
@@ -699,7 +748,7 @@ impl Sensing {
         self.undo = Some(self.cart.clone());
         self.recent = Some(Recent { name: name.to_string(), source, at: t, keys, worth });
         self.cart.apply(name, lines, value, currency, t);
-        signals.push(name.to_string());
+        raise(signals, name);
         let (m, w) = match name {
             "view_item" => (BUY, 0.3),
             "add_to_cart" => (BUY, 1.2),
@@ -726,7 +775,7 @@ impl Sensing {
         self.exit_deadline = 0.0;
         if !self.exit_fired {
             self.exit_fired = true;
-            signals.push("exit_intent".into());
+            raise(signals, "exit_intent");
             self.abandon(signals);
         }
     }
@@ -734,11 +783,11 @@ impl Sensing {
     fn abandon(&mut self, signals: &mut Vec<String>) {
         if !self.cart.is_empty() && self.cart_abandoned != self.cart.ver {
             self.cart_abandoned = self.cart.ver;
-            signals.push("cart_abandoned".into());
+            raise(signals, "cart_abandoned");
         }
         if self.cart.checkout > 0.0 && self.checkout_abandoned != self.cart.checkout {
             self.checkout_abandoned = self.cart.checkout;
-            signals.push("checkout_abandoned".into());
+            raise(signals, "checkout_abandoned");
         }
     }
 
@@ -749,7 +798,7 @@ impl Sensing {
         }
         if !self.idle_fired && !self.hidden && t - self.idle_since >= self.idle_ms {
             self.idle_fired = true;
-            signals.push("idle".into());
+            raise(signals, "idle");
             self.abandon(signals);
         }
         if !self.engaged && self.page_known && t - self.page_start >= DWELL_MS && self.max_depth >= DWELL_DEPTH {
@@ -822,7 +871,7 @@ impl Sensing {
             ("scroll", "velocity", self.velocity),
             ("scroll", "milestone", milestone),
         ];
-        for (a, b, n) in nums {
+        for &(a, b, n) in &nums {
             *at(&mut self.ctx, a, b) = Value::Num(n);
         }
     }
@@ -849,7 +898,7 @@ impl Sensing {
             ("momentScores", "buy", scores[BUY]),
         ];
         let c = &mut self.ctx;
-        for (a, b, n) in nums {
+        for &(a, b, n) in &nums {
             *at(c, a, b) = Value::Num(n);
         }
         *at(c, "visit", "returning") = Value::Bool(self.visits > 1.0);
@@ -867,16 +916,14 @@ impl Sensing {
     }
 
     fn sync_search(&mut self) {
-        let last = self.queries.last().cloned();
-        self.ctx.set("search", obj(vec![
-            ("query", last.into()),
-            ("count", Value::Num(self.search_count)),
-            ("lastQueries", Value::from(self.queries.clone())),
-        ]));
+        let c = &mut self.ctx;
+        *at(c, "search", "query") = self.queries.last().cloned().into();
+        *at(c, "search", "count") = Value::Num(self.search_count);
+        *at(c, "search", "lastQueries") = strings(&self.queries);
     }
 
     fn sync_utm(&mut self) {
-        for (k, v) in ["source", "medium", "campaign"].into_iter().zip(&self.touch.utm) {
+        for (k, v) in ["source", "medium", "campaign"].iter().zip(&self.touch.utm) {
             *at(&mut self.ctx, "utm", k) = v.clone().into();
         }
     }
@@ -912,7 +959,7 @@ impl Sensing {
         }
         self.cart_abandoned = s.get("cartAbandoned").and_then(Value::as_f64).unwrap_or(-1.0);
         self.checkout_abandoned = g("checkoutAbandoned");
-        for k in ["custom", "flow"] {
+        for k in &["custom", "flow"] {
             if let Some(v @ Value::Obj(_)) = s.get(k) {
                 self.ctx.set(k, v.clone());
             }
@@ -942,8 +989,20 @@ impl Sensing {
 
 // ---- small helpers (not generic, to keep the wasm small) ----
 
+/// Raises signal `name`: one out-of-line push instead of a `String` built at each of 14 sites.
+#[inline(never)]
+fn raise(signals: &mut Vec<String>, name: &str) {
+    signals.push(name.to_string());
+}
+
 fn obj(members: Vec<(&str, Value)>) -> Value {
     Value::Obj(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// An array of strings (rather than `Value::from(list.clone())`, which clones the `Vec` and then
+/// converts it in place: two generic instances).
+fn strings(list: &[String]) -> Value {
+    Value::Arr(list.iter().map(|s| Value::Str(s.clone())).collect())
 }
 
 fn cat(parts: &[&str]) -> String {

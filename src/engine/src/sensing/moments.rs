@@ -101,12 +101,12 @@ impl Moments {
     pub fn new(extra: &Lexicon) -> Moments {
         let mut lex = Vec::new();
         for (m, list) in BUILTIN.iter().enumerate() {
-            for p in list.split('|') {
+            for p in crate::small::parts(list, b'|') {
                 add_entry(&mut lex, m, p);
             }
         }
-        for (m, list) in [&extra.know, &extra.go, &extra.do_, &extra.buy].into_iter().enumerate() {
-            for p in list {
+        for (m, list) in [&extra.know, &extra.go, &extra.do_, &extra.buy].iter().enumerate() {
+            for p in list.iter() {
                 add_entry(&mut lex, m, p);
             }
         }
@@ -231,7 +231,7 @@ fn half_life_factor(x: f64) -> f64 {
 }
 
 fn add_entry(lex: &mut Vec<Entry>, moment: usize, phrase: &str) {
-    let parts: Vec<Vec<Word>> = crate::small::split(phrase, "...").into_iter().map(words).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<Vec<Word>> = crate::small::split(phrase, "...").iter().map(|p| words(p)).filter(|p| !p.is_empty()).collect();
     let n = parts.iter().map(Vec::len).sum();
     if n > 0 {
         lex.push(Entry { moment, parts, words: n, text: phrase.trim().to_string() });

@@ -6,6 +6,7 @@
 //! A query word typed with diacritics must match exactly (`sữa` is milk, `sửa` is repair); one typed
 //! without any (`gia`) matches every word that folds to it (`giá`).
 
+use crate::small::cut;
 use crate::unicode::{is_alnum, lower_char};
 
 /// Precomposed Vietnamese vowels: each group is the six tones (none, grave, acute, hook above,
@@ -116,35 +117,39 @@ fn vowel(c: char) -> Option<(usize, usize)> {
 /// case, without user info or port; the path has no query or fragment; the query has no `?`.
 pub fn split_url(url: &str) -> (String, &str, &str) {
     let url = url.trim();
-    let url = url.split('#').next().unwrap_or("");
+    let url = cut(url, b'#').map_or(url, |(u, _)| u);
     let (rest, host) = match crate::small::find(url, "//") {
         Some(i) if url[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b == b':' || b == b'+' || b == b'.' || b == b'-') => {
             let after = &url[i + 2..];
-            let end = after.find(['/', '?']).unwrap_or(after.len());
+            let end = after.bytes().position(|b| b == b'/' || b == b'?').unwrap_or(after.len());
             let auth = &after[..end];
-            let auth = auth.rsplit('@').next().unwrap_or("");
-            let host = auth.split(':').next().unwrap_or("");
+            let auth = auth.bytes().rposition(|b| b == b'@').map_or(auth, |j| &auth[j + 1..]);
+            let host = cut(auth, b':').map_or(auth, |(h, _)| h);
             (&after[end..], host.to_ascii_lowercase())
         }
         _ => (url, String::new()),
     };
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (path, query) = cut(rest, b'?').unwrap_or((rest, ""));
     (host, path, query)
 }
 
 /// The decoded value of query parameter `name` (`+` is a space, `%xx` are UTF-8 bytes), if present
 /// and not empty.
 pub fn param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+    let mut rest = Some(query);
+    while let Some(q) = rest {
+        let (pair, more) = cut(q, b'&').map_or((q, None), |(p, m)| (p, Some(m)));
+        rest = more;
+        let (k, v) = cut(pair, b'=').unwrap_or((pair, ""));
         if k.eq_ignore_ascii_case(name) {
             let v = decode(v);
             let v = v.trim();
-            (!v.is_empty()).then(|| v.to_string())
-        } else {
-            None
+            if !v.is_empty() {
+                return Some(v.to_string());
+            }
         }
-    })
+    }
+    None
 }
 
 /// Percent-decodes `s` (with `+` as a space); bad escapes are kept as they are.
@@ -166,7 +171,27 @@ pub fn decode(s: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    lossy(&out)
+}
+
+/// `String::from_utf8_lossy(b)`: each invalid sequence becomes U+FFFD. Built on `from_utf8`
+/// (which the wasm has anyway) instead of `Utf8Chunks`, ~750 bytes of wasm.
+fn lossy(mut b: &[u8]) -> String {
+    let mut s = String::new();
+    loop {
+        match std::str::from_utf8(b) {
+            Ok(t) => {
+                s.push_str(t);
+                return s;
+            }
+            Err(e) => {
+                let (ok, rest) = b.split_at(e.valid_up_to());
+                s.push_str(std::str::from_utf8(ok).unwrap_or_default());
+                s.push('\u{FFFD}');
+                b = &rest[e.error_len().unwrap_or(rest.len())..];
+            }
+        }
+    }
 }
 
 /// Whether `host` is `name` or a subdomain of it (`m.facebook.com` is under `facebook.com`).
@@ -208,9 +233,13 @@ mod tests {
         assert_eq!((h.as_str(), p, q), ("shop.example", "/p/1", "q=gi%C3%A0y+nam&x"));
         assert_eq!(param(q, "q").as_deref(), Some("giày nam"));
         assert_eq!(param(q, "x"), None);
+        assert_eq!(param("q=&Q=%20b&q=c", "q").as_deref(), Some("b"));
         let (h, p, _) = split_url("/cart?utm_source=a");
         assert_eq!((h.as_str(), p), ("", "/cart"));
         assert_eq!(decode("%zz%"), "%zz%");
+        for bad in [&b"a\xffb\xe1\x80c\xf0\x9f\x98"[..], b"\xed\xa0\x80x\xc0\xafy", b"ok", b"", b"\xf4\x90\x80\x80z"] {
+            assert_eq!(lossy(bad), String::from_utf8_lossy(bad));
+        }
         assert!(host_is("m.facebook.com", "facebook.com"));
         assert!(!host_is("notfacebook.com", "facebook.com"));
     }
