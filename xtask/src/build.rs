@@ -22,8 +22,8 @@ const WASM_RUSTFLAGS: &str = "-C link-arg=--initial-memory=4194304";
 /// unit) and a standard library rebuilt with `panic=immediate-abort`: a panic then traps at once,
 /// so no panic message, location or `core::fmt` code is shipped (7.3 KB gzip of 125 KB when
 /// measured); `location-detail=none` drops the file/line records `#[track_caller]` still keeps
-/// (-0.3 KB). A panic in the engine is a bug either way: the page keeps working because the
-/// loader catches the trap, and it is reported through `on("error")`.
+/// (-0.3 KB). The profile already had `panic = "abort"`, so a panic (a bug) was a trap before
+/// too; now it traps without formatting a message nobody could read.
 ///
 /// `-Z build-std` is unstable; `RUSTC_BOOTSTRAP=1` lets the stable toolchain use it, scoped to
 /// this one cargo invocation. `features` are extra cargo features of `moments-web`.
