@@ -58,6 +58,48 @@ const json = (v) => {
 };
 
 /**
+ * Calls `f(window.dataLayer)` now, or once the page creates it: an analytics snippet that runs
+ * after the SDK is ready (`window.dataLayer = window.dataLayer || []`, as GTM and gtag write it)
+ * still gets the SDK's first events and its pushes are still watched. Until then one accessor
+ * catches that assignment, then steps aside for a plain property. Returns a function that gives
+ * up waiting (and removes the accessor when nobody waits any more).
+ */
+const waiting = [];
+function withLayer(f) {
+  const w = window;
+  if (w.dataLayer) {
+    f(w.dataLayer);
+    return () => {};
+  }
+  const desc = Object.getOwnPropertyDescriptor(w, "dataLayer");
+  if (desc && !desc.get && !desc.configurable) return () => {};
+  waiting.push(f);
+  if (!desc || !desc.get) {
+    const plain = (v) => Object.defineProperty(w, "dataLayer", { value: v, writable: true, configurable: true, enumerable: true });
+    Object.defineProperty(w, "dataLayer", {
+      configurable: true,
+      get: () => undefined,
+      set: (v) => {
+        plain(v);
+        for (const g of waiting.splice(0)) {
+          try {
+            g(v);
+          } catch (e) {
+            /* never break the page's analytics */
+          }
+        }
+      },
+    });
+  }
+  return () => {
+    const i = waiting.indexOf(f);
+    if (i >= 0) waiting.splice(i, 1);
+    const d = Object.getOwnPropertyDescriptor(w, "dataLayer");
+    if (!waiting.length && d && d.get) delete w.dataLayer;
+  };
+}
+
+/**
  * Starts Moments. Resolves to the API object in every case: when the bundle cannot be loaded or is
  * invalid, the object is inert and the reasons went to `on("error")` and the console.
  */
@@ -74,6 +116,8 @@ export function create(options = {}) {
   options = options && typeof options === "object" ? options : {};
   const handlers = new Map();
   const undo = [];
+  const early = []; // SDK events waiting for the page to create dataLayer (their cancels)
+  undo.push(() => early.forEach((cancel) => cancel()));
   let sdk = null;
   let dead = false;
   const debug = !!options.debug;
@@ -88,13 +132,16 @@ export function create(options = {}) {
         if (debug) console.error("[moments] handler for", name, "threw", e);
       }
     }
-    const dl = typeof window !== "undefined" && window.dataLayer;
-    if (dl && typeof dl.push === "function") {
-      try {
-        dl.push(Object.assign({ event: "moments_" + name }, detail && typeof detail === "object" ? detail : {}));
-      } catch (e) {
-        /* a broken dataLayer is the page's problem, not a reason to throw */
-      }
+    if (typeof window === "undefined") return;
+    const entry = Object.assign({ event: "moments_" + name }, detail && typeof detail === "object" ? detail : {});
+    const push = (dl) => {
+      if (dl && typeof dl.push === "function") dl.push(entry);
+    };
+    try {
+      if (window.dataLayer) push(window.dataLayer);
+      else if (early.length < 100) early.push(withLayer(push)); // until the page's snippet runs
+    } catch (e) {
+      /* a broken dataLayer is the page's problem, not a reason to throw */
     }
   };
   const fail = (message, errors) => {
@@ -227,33 +274,7 @@ function hookPage(sdk, undo) {
       if (dl.push === hooked) dl.push = orig;
     });
   };
-  if (w.dataLayer) {
-    hookLayer(w.dataLayer);
-  } else {
-    // The page (or GTM) may create `window.dataLayer = window.dataLayer || []` after we start:
-    // catch that assignment once, then step aside with a plain property.
-    const desc = Object.getOwnPropertyDescriptor(w, "dataLayer");
-    if (!desc || desc.configurable) {
-      let value;
-      const plain = (v) => Object.defineProperty(w, "dataLayer", { value: v, writable: true, configurable: true, enumerable: true });
-      Object.defineProperty(w, "dataLayer", {
-        configurable: true,
-        get: () => value,
-        set: (v) => {
-          value = v;
-          plain(v);
-          hookLayer(v);
-        },
-      });
-      undo.push(() => {
-        const d = Object.getOwnPropertyDescriptor(w, "dataLayer");
-        if (d && d.get) {
-          if (value === undefined) delete w.dataLayer;
-          else plain(value);
-        }
-      });
-    }
-  }
+  undo.push(withLayer(hookLayer));
   const h = w.history;
   for (const m of ["pushState", "replaceState"]) {
     const orig = h[m];

@@ -175,3 +175,23 @@ async function firstProductId(page) {
     return a ? new URL(a.href).searchParams.get("id") : "";
   });
 }
+
+test("a GA4-only shop whose tag manager creates dataLayer after Moments is ready: the early events wait for it, its pushes are read", async () => {
+  const page = await newPage(browser, {});
+  await page.goto(`${BASE}/test/late-datalayer.html`);
+  await page.waitForFunction(() => window.__bootedAfterReady === true, null, { timeout: 15000 });
+  const early = await page.evaluate(() => window.dataLayer.map((e) => e.event + (e.name ? ":" + e.name : "")));
+  assert.ok(early.includes("moments_ready"), `moments_ready went into the late dataLayer: ${early}`);
+  assert.ok(early.includes("moments_signal:page_view"), `the first page_view went in: ${early}`);
+  assert.ok(early.indexOf("moments_ready") < early.indexOf("moments_signal:page_view"), "in the order they happened");
+  assert.ok(early.every((e) => e.startsWith("moments_")), `only ours so far: ${early}`);
+  // The accessor that waited stepped aside: dataLayer is a plain property again.
+  assert.ok(await page.evaluate(() => "value" in Object.getOwnPropertyDescriptor(window, "dataLayer")));
+  await page.click("#them");
+  await waitSignal(page, "add_to_cart");
+  const cart = await page.evaluate(() => Moments.context().cart);
+  assert.equal(cart.items, 1);
+  assert.equal(cart.value, 1290000);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
