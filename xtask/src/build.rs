@@ -135,7 +135,7 @@ pub fn size() -> Result {
     }
     println!("| **Moments, total (script tag)** | **{}** | **{}** | **{}** |", total.0, total.1, total.2);
     let (r, g, b) = sizes(&root.join("dist/script/moments-prompt.js"));
-    println!("| Moments dist/script/moments-prompt.js (loaded only when a prompt shows) | {r} | {g} | {b} |");
+    println!("| Moments dist/script/moments-prompt.js (fetched after start-up, at idle, only when the bundle has a prompt) | {r} | {g} | {b} |");
     println!("| **Moments, total with prompts** | **{}** | **{}** | **{}** |", total.0 + r, total.1 + g, total.2 + b);
     let budget = 60 * 1024;
     println!(
