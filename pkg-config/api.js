@@ -1,7 +1,7 @@
 // The JavaScript half of Moments, shared by the script tag and the npm package.
 // It fetches the bundle, starts the wasm SDK, hooks `dataLayer` and `history`, keeps `on()`
 // handlers, pushes `moments_<event>` to `dataLayer`, and never lets an exception reach the page.
-import initWasm, { Sdk, validate as wasmValidate, evaluate as wasmEvaluate } from "./moments_wasm.js";
+import initWasm, { start as startWasm, call as wasmCall } from "./moments_wasm.js";
 import { promptBridge } from "./prompt-bridge.js";
 
 let wasmReady = null;
@@ -23,6 +23,10 @@ export function markLoaded() {
   wasmReady = Promise.resolve();
 }
 
+// What `call` (src/web/src/lib.rs) is asked to do, by kind.
+const BEGIN = 0, TRACK = 1, SET = 2, DATALAYER = 3, NAVIGATED = 4, FIRE = 5, CONSENT = 6, CONTEXT = 7,
+  EXPLAIN = 8, RESET = 9, UI = 10, DESTROY = 11, VALIDATE = 12, EVALUATE = 13;
+
 const notLoaded = () => ({
   ok: false,
   errors: [{ path: "", message: "Moments is not loaded yet: await init() (or load()) first", severity: "error" }],
@@ -33,7 +37,7 @@ export function validate(bundle) {
   if (!wasmLoaded) return notLoaded();
   try {
     const text = typeof bundle === "string" ? bundle : JSON.stringify(bundle);
-    return JSON.parse(wasmValidate(text == null ? "" : text));
+    return JSON.parse(wasmCall(0, VALIDATE, text == null ? "" : text, ""));
   } catch (e) {
     return { ok: false, errors: [{ path: "", message: String((e && e.message) || e), severity: "error" }] };
   }
@@ -43,7 +47,7 @@ export function validate(bundle) {
 export function evaluate(condition, context) {
   if (!wasmLoaded) return false;
   try {
-    return wasmEvaluate(JSON.stringify(condition ?? {}), JSON.stringify(context ?? {}));
+    return wasmCall(0, EVALUATE, JSON.stringify(condition ?? {}), JSON.stringify(context ?? {})) === "1";
   } catch (e) {
     return false;
   }
@@ -118,8 +122,10 @@ export function create(options = {}) {
   const undo = [];
   const early = []; // SDK events waiting for the page to create dataLayer (their cancels)
   undo.push(() => early.forEach((cancel) => cancel()));
-  let sdk = null;
+  let sdk = 0; // the wasm's handle, once started
   let dead = false;
+  // Asks the running SDK (nothing before it started or after destroy).
+  const call = (kind, a = "", b = "", n, m) => (sdk ? wasmCall(sdk, kind, a, b, n, m) : "");
   const debug = !!options.debug;
 
   const dispatch = (name, detail) => {
@@ -158,14 +164,14 @@ export function create(options = {}) {
     }
   };
   // Prompts are rendered by prompt.js, loaded by `options.loadPrompts` only when needed.
-  const prompts = promptBridge(options.loadPrompts, guard((...a) => sdk && sdk.ui(...a)), fail);
+  const prompts = promptBridge(options.loadPrompts, guard((what, rule, node, button) => call(UI, what, rule, node, button)), fail);
   const noContext = () => ({});
   const noExplanation = () => ({ rules: [], sensing: {} });
 
   const api = {
-    track: guard((name, props) => sdk && sdk.track(String(name), json(props ?? {}))),
-    set: guard((attrs) => sdk && sdk.set(json(attrs ?? {}))),
-    consent: guard((granted) => sdk && sdk.consent(!!granted)),
+    track: guard((name, props) => call(TRACK, String(name), json(props ?? {}))),
+    set: guard((attrs) => call(SET, json(attrs ?? {}))),
+    consent: guard((granted) => call(CONSENT, "", "", granted ? 1 : 0)),
     on: guard((event, h) => {
       if (typeof h !== "function") return;
       if (!handlers.has(event)) handlers.set(event, new Set());
@@ -175,10 +181,10 @@ export function create(options = {}) {
       const s = handlers.get(event);
       if (s) s.delete(h);
     }),
-    context: guard(() => (sdk ? JSON.parse(sdk.context()) : noContext()), noContext),
-    explain: guard((ruleId) => (sdk ? JSON.parse(sdk.explain(ruleId == null ? undefined : String(ruleId))) : noExplanation()), noExplanation),
-    fire: guard((signal) => sdk && sdk.fire(String(signal))),
-    reset: guard(() => sdk && sdk.reset()),
+    context: guard(() => (sdk ? JSON.parse(call(CONTEXT)) : noContext()), noContext),
+    explain: guard((ruleId) => (sdk ? JSON.parse(call(EXPLAIN, ruleId == null ? "" : String(ruleId), "", ruleId == null ? 0 : 1)) : noExplanation()), noExplanation),
+    fire: guard((signal) => call(FIRE, String(signal))),
+    reset: guard(() => call(RESET)),
     destroy: guard(() => {
       for (const u of undo.splice(0).reverse()) {
         try {
@@ -187,8 +193,8 @@ export function create(options = {}) {
           /* keep undoing */
         }
       }
-      if (sdk) sdk.destroy();
-      sdk = null;
+      call(DESTROY);
+      sdk = 0;
       handlers.clear();
       dead = true;
     }),
@@ -220,7 +226,7 @@ export function create(options = {}) {
     const consent = options.consent === true || options.consent === "granted" ? 1
       : options.consent === false || options.consent === "pending" ? 0 : -1;
     try {
-      sdk = new Sdk(text, consent, debug, String(options.storage || "local"), dispatch);
+      sdk = startWasm(text, consent, debug, String(options.storage || "local"), dispatch);
     } catch (e) {
       if (typeof e !== "string") throw e;
       fail("bundle refused", JSON.parse(e).errors);
@@ -231,9 +237,9 @@ export function create(options = {}) {
     // stays responsive in between (pre-hidden swap targets stay hidden until begin()).
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (!sdk) return; // a ready handler called destroy()
-    sdk.begin(); // the page view first, then what the page already pushed to dataLayer
+    call(BEGIN); // the page view first, then what the page already pushed to dataLayer
     if (/"prompt"\s*:/.test(text)) (window.requestIdleCallback || setTimeout)(prompts.preload);
-    hookPage(sdk, undo);
+    hookPage(call, undo);
   };
   api.ready = start().then(
     () => api,
@@ -246,13 +252,13 @@ export function create(options = {}) {
 }
 
 /** Watches `dataLayer` (entries already there and later pushes) and single-page navigation. */
-function hookPage(sdk, undo) {
+function hookPage(call, undo) {
   const w = window;
   const feed = (entry) => {
     if (!entry || typeof entry !== "object") return;
     const name = entry.event;
     if (typeof name === "string" && name.startsWith("moments_")) return;
-    sdk.datalayer(json(entry));
+    call(DATALAYER, json(entry));
   };
   const hookLayer = (dl) => {
     if (!Array.isArray(dl)) return;
@@ -281,7 +287,7 @@ function hookPage(sdk, undo) {
     const hooked = function () {
       const before = location.href;
       const r = orig.apply(this, arguments);
-      if (location.href !== before) sdk.navigated();
+      if (location.href !== before) call(NAVIGATED);
       return r;
     };
     h[m] = hooked;
