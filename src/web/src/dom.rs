@@ -406,7 +406,7 @@ impl Inner {
             }
             if new > 0 || only.is_some() {
                 let elements = if only.is_some() { new + has } else { new };
-                ev.push(UiEvent::Applied { rule: l.rule.to_string(), kind: kind(&l.act), elements });
+                ev.push(UiEvent::Applied { rule: String::from(&*l.rule), kind: kind(&l.act), elements });
             }
         }
         if pruned {
@@ -430,7 +430,7 @@ impl Inner {
                 Action::Show(_) => &[SHOW, "hidden", "class", "style"],
                 _ => &[],
             };
-            want.extend(names.iter().map(|n| Value::Str(n.to_string())));
+            want.extend(names.iter().map(|n| Value::Str(String::from(*n))));
         }
         // The options as JSON: one `JSON.parse` instead of an import per option setter.
         let mut init = Value::Obj(Vec::new());
