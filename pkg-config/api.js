@@ -23,10 +23,6 @@ export function markLoaded() {
   wasmReady = Promise.resolve();
 }
 
-// What `call` (src/web/src/lib.rs) is asked to do, by kind.
-const BEGIN = 0, TRACK = 1, SET = 2, DATALAYER = 3, NAVIGATED = 4, FIRE = 5, CONSENT = 6, CONTEXT = 7,
-  EXPLAIN = 8, RESET = 9, UI = 10, DESTROY = 11, VALIDATE = 12, EVALUATE = 13;
-
 const notLoaded = () => ({
   ok: false,
   errors: [{ path: "", message: "Moments is not loaded yet: await init() (or load()) first", severity: "error" }],
@@ -37,7 +33,7 @@ export function validate(bundle) {
   if (!wasmLoaded) return notLoaded();
   try {
     const text = typeof bundle === "string" ? bundle : JSON.stringify(bundle);
-    return JSON.parse(wasmCall(0, VALIDATE, text == null ? "" : text, ""));
+    return JSON.parse(wasmCall(0, 12 /* validate */, text == null ? "" : text, ""));
   } catch (e) {
     return { ok: false, errors: [{ path: "", message: String((e && e.message) || e), severity: "error" }] };
   }
@@ -47,7 +43,7 @@ export function validate(bundle) {
 export function evaluate(condition, context) {
   if (!wasmLoaded) return false;
   try {
-    return wasmCall(0, EVALUATE, JSON.stringify(condition ?? {}), JSON.stringify(context ?? {})) === "1";
+    return wasmCall(0, 13 /* evaluate */, JSON.stringify(condition ?? {}), JSON.stringify(context ?? {})) === "1";
   } catch (e) {
     return false;
   }
@@ -124,7 +120,8 @@ export function create(options = {}) {
   undo.push(() => early.forEach((cancel) => cancel()));
   let sdk = 0; // the wasm's handle, once started
   let dead = false;
-  // Asks the running SDK (nothing before it started or after destroy).
+  // Asks the running SDK (nothing before it started or after destroy). The kinds are numbered
+  // by `call` in src/web/src/lib.rs (literals here: esbuild does not inline constants).
   const call = (kind, a = "", b = "", n, m) => (sdk ? wasmCall(sdk, kind, a, b, n, m) : "");
   const debug = !!options.debug;
 
@@ -164,14 +161,14 @@ export function create(options = {}) {
     }
   };
   // Prompts are rendered by prompt.js, loaded by `options.loadPrompts` only when needed.
-  const prompts = promptBridge(options.loadPrompts, guard((what, rule, node, button) => call(UI, what, rule, node, button)), fail);
+  const prompts = promptBridge(options.loadPrompts, guard((what, rule, node, button) => call(10 /* ui */, what, rule, node, button)), fail);
   const noContext = () => ({});
   const noExplanation = () => ({ rules: [], sensing: {} });
 
   const api = {
-    track: guard((name, props) => call(TRACK, String(name), json(props ?? {}))),
-    set: guard((attrs) => call(SET, json(attrs ?? {}))),
-    consent: guard((granted) => call(CONSENT, "", "", granted ? 1 : 0)),
+    track: guard((name, props) => call(1 /* track */, String(name), json(props ?? {}))),
+    set: guard((attrs) => call(2 /* set */, json(attrs ?? {}))),
+    consent: guard((granted) => call(6 /* consent */, "", "", granted ? 1 : 0)),
     on: guard((event, h) => {
       if (typeof h !== "function") return;
       if (!handlers.has(event)) handlers.set(event, new Set());
@@ -181,10 +178,10 @@ export function create(options = {}) {
       const s = handlers.get(event);
       if (s) s.delete(h);
     }),
-    context: guard(() => (sdk ? JSON.parse(call(CONTEXT)) : noContext()), noContext),
-    explain: guard((ruleId) => (sdk ? JSON.parse(call(EXPLAIN, ruleId == null ? "" : String(ruleId), "", ruleId == null ? 0 : 1)) : noExplanation()), noExplanation),
-    fire: guard((signal) => call(FIRE, String(signal))),
-    reset: guard(() => call(RESET)),
+    context: guard(() => (sdk ? JSON.parse(call(7 /* context */)) : noContext()), noContext),
+    explain: guard((ruleId) => (sdk ? JSON.parse(call(8 /* explain */, ruleId == null ? "" : String(ruleId), "", ruleId == null ? 0 : 1)) : noExplanation()), noExplanation),
+    fire: guard((signal) => call(5 /* fire */, String(signal))),
+    reset: guard(() => call(9 /* reset */)),
     destroy: guard(() => {
       for (const u of undo.splice(0).reverse()) {
         try {
@@ -193,7 +190,7 @@ export function create(options = {}) {
           /* keep undoing */
         }
       }
-      call(DESTROY);
+      call(11 /* destroy */);
       sdk = 0;
       handlers.clear();
       dead = true;
@@ -237,7 +234,7 @@ export function create(options = {}) {
     // stays responsive in between (pre-hidden swap targets stay hidden until begin()).
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (!sdk) return; // a ready handler called destroy()
-    call(BEGIN); // the page view first, then what the page already pushed to dataLayer
+    call(0 /* begin */); // the page view first, then what the page already pushed to dataLayer
     if (/"prompt"\s*:/.test(text)) (window.requestIdleCallback || setTimeout)(prompts.preload);
     hookPage(call, undo);
   };
@@ -258,7 +255,7 @@ function hookPage(call, undo) {
     if (!entry || typeof entry !== "object") return;
     const name = entry.event;
     if (typeof name === "string" && name.startsWith("moments_")) return;
-    call(DATALAYER, json(entry));
+    call(3 /* datalayer */, json(entry));
   };
   const hookLayer = (dl) => {
     if (!Array.isArray(dl)) return;
@@ -287,7 +284,7 @@ function hookPage(call, undo) {
     const hooked = function () {
       const before = location.href;
       const r = orig.apply(this, arguments);
-      if (location.href !== before) call(NAVIGATED);
+      if (location.href !== before) call(4 /* navigated */);
       return r;
     };
     h[m] = hooked;
