@@ -23,19 +23,17 @@ export function markLoaded() {
   wasmReady = Promise.resolve();
 }
 
-const notLoaded = () => ({
-  ok: false,
-  errors: [{ path: "", message: "Moments is not loaded yet: await init() (or load()) first", severity: "error" }],
-});
+/** An exception's message. */
+const why = (e) => String((e && e.message) || e);
 
 /** Checks a bundle (object or JSON text): `{ok, errors: [{path, message, severity}]}`. Never throws. */
 export function validate(bundle) {
-  if (!wasmLoaded) return notLoaded();
   try {
+    if (!wasmLoaded) throw new Error("Moments is not loaded yet: await init() (or load()) first");
     const text = typeof bundle === "string" ? bundle : JSON.stringify(bundle);
     return JSON.parse(wasmCall(0, 12 /* validate */, text == null ? "" : text, ""));
   } catch (e) {
-    return { ok: false, errors: [{ path: "", message: String((e && e.message) || e), severity: "error" }] };
+    return { ok: false, errors: [{ path: "", message: why(e), severity: "error" }] };
   }
 }
 
@@ -156,7 +154,7 @@ export function create(options = {}) {
     try {
       return f(...args);
     } catch (e) {
-      fail(String((e && e.message) || e));
+      fail(why(e));
       return otherwise && otherwise();
     }
   };
@@ -241,7 +239,7 @@ export function create(options = {}) {
   api.ready = start().then(
     () => api,
     (e) => {
-      fail(String((e && e.message) || e));
+      fail(why(e));
       return api;
     },
   );
