@@ -70,7 +70,7 @@ pub fn attr_ok(name: &str, value: &str, img: bool) -> bool {
 /// Parses sanitized HTML into a fragment (inert until inserted), dropping scripts, `on*`
 /// attributes and unsafe URLs on the way.
 fn fragment(html: &str) -> Option<Node> {
-    let t = doc()?.create_element("template").ok()?;
+    let t = element("template")?;
     t.set_inner_html(html);
     let frag = get(&t, "content"); // a <template>'s fragment
     if frag.is_undefined() {
@@ -86,7 +86,7 @@ fn fragment(html: &str) -> Option<Node> {
             let names: Array = call(&el, "getAttributeNames", &JsValue::UNDEFINED).map_or_else(|_| Array::new(), JsCast::unchecked_into);
             for name in names.iter().filter_map(|n| n.as_string()) {
                 if !attr_ok(&name, &el.get_attribute(&name).unwrap_or_default(), true) {
-                    let _ = el.remove_attribute(&name);
+                    remove_attr(&el, &name);
                 }
             }
         }
@@ -111,10 +111,27 @@ fn same_node(a: &JsValue, b: &JsValue) -> bool {
 }
 
 fn set_attr(el: &Element, name: &str, v: &Option<String>) {
-    let _ = match v {
-        Some(v) => el.set_attribute(name, v),
-        None => el.remove_attribute(name),
-    };
+    match v {
+        Some(v) => drop(el.set_attribute(name, v)),
+        None => remove_attr(el, name),
+    }
+}
+
+// Called by name, an import less each: `removeAttribute`, `createElement` and `classList`'s
+// methods.
+
+fn remove_attr(el: &Element, name: &str) {
+    let _ = call(el, "removeAttribute", &JsValue::from_str(name));
+}
+
+/// A new element of the document.
+fn element(tag: &str) -> Option<Element> {
+    call(doc()?.as_ref(), "createElement", &JsValue::from_str(tag)).ok().map(JsCast::unchecked_into)
+}
+
+/// `el.classList[method](token)` (`add`, `remove`, `contains`), truthy or not.
+fn class_list(el: &Element, method: &str, token: &str) -> bool {
+    call(&get(el, "classList"), method, &JsValue::from_str(token)).is_ok_and(|v| v.is_truthy())
 }
 
 fn computed_display(el: &Element) -> String {
@@ -247,12 +264,11 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
         }
         Action::Class { add, remove, .. } => {
             let orig = el.get_attribute("class");
-            let list = el.class_list();
             for c in remove {
-                let _ = list.remove_1(c);
+                class_list(el, "remove", c);
             }
             for c in add {
-                let _ = list.add_1(c);
+                class_list(el, "add", c);
             }
             Undo::Attr("class", orig, el.get_attribute("class"))
         }
@@ -262,7 +278,7 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
         }
         Action::Show(_) => {
             let hidden = el.get_attribute("hidden");
-            let _ = el.remove_attribute("hidden");
+            remove_attr(el, "hidden");
             let mark = (computed_display(el) == "none").then_some(SHOW);
             if let Some(m) = mark {
                 el.set_attribute(m, "").ok()?;
@@ -281,8 +297,7 @@ fn holds(m: &Mark, a: &Action) -> bool {
         (Undo::Inserted(nodes), _) => nodes.iter().all(|n| connected(&n)),
         (_, Action::Attr { name, value, .. }) => el.get_attribute(name).as_deref() == Some(value.as_str()),
         (_, Action::Class { add, remove, .. }) => {
-            let l = el.class_list();
-            add.iter().all(|c| l.contains(c)) && !remove.iter().any(|c| l.contains(c))
+            add.iter().all(|c| class_list(el, "contains", c)) && !remove.iter().any(|c| class_list(el, "contains", c))
         }
         (_, Action::Hide(_)) => el.get_attribute(HIDE).is_some(),
         (_, Action::Show(_)) => computed_display(el) != "none",
@@ -310,18 +325,17 @@ fn undo(m: &Mark, a: &Action) {
             } else if let Action::Class { add, remove, .. } = a {
                 // The page changed the classes since: take back only our own tokens.
                 let had = |c: &String| orig.as_deref().unwrap_or("").split_ascii_whitespace().any(|o| o == c);
-                let list = el.class_list();
                 for c in add.iter().filter(|c| !had(c)) {
-                    let _ = list.remove_1(c);
+                    class_list(el, "remove", c);
                 }
                 for c in remove.iter().filter(|c| had(c)) {
-                    let _ = list.add_1(c);
+                    class_list(el, "add", c);
                 }
             }
         }
         Undo::Display(mark, hidden) => {
             if let Some(m) = mark {
-                let _ = el.remove_attribute(m);
+                remove_attr(el, m);
             }
             if hidden.is_some() && el.get_attribute("hidden").is_none() {
                 set_attr(el, "hidden", hidden);
@@ -625,7 +639,7 @@ pub(crate) fn sheet(css: &str) -> Option<CssStyleSheet> {
 
 /// A `<style>` element with `css` and the page's nonce (the fallback for older browsers).
 pub(crate) fn style_element(css: &str) -> Option<Element> {
-    let el = doc()?.create_element("style").ok()?;
+    let el = element("style")?;
     let n = nonce();
     if !n.is_empty() {
         let _ = el.set_attribute("nonce", &n);
@@ -652,7 +666,7 @@ fn adopt(css: &str) -> Option<Hider> {
     }
     let el = style_element(css)?;
     let parent = query(&d, "head").ok().flatten().or_else(|| Some(get(&d, "documentElement")).filter(|e| !e.is_null()).map(JsCast::unchecked_into))?;
-    parent.append_child(&el).ok()?;
+    call(&parent, "appendChild", &el).ok()?;
     Some(Hider::Element(el))
 }
 

@@ -224,7 +224,7 @@ pub fn call(handle: u32, kind: u32, a: &str, b: &str, n: u32, m: u32) -> String 
 /// Checks a bundle's JSON text: `{ok, errors: [{path, message, severity, text}]}` as JSON.
 pub fn validate(bundle: &str) -> String {
     regex::install();
-    match moments_engine::bundle::Bundle::load(bundle, Some(js_sys::Date::now())) {
+    match moments_engine::bundle::Bundle::load(bundle, Some(runtime::now().ms)) {
         Ok((_, warnings)) => problems_json(true, &warnings),
         Err(problems) => problems_json(false, &problems),
     }

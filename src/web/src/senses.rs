@@ -134,16 +134,22 @@ impl Senses {
             }
             // Commerce clicks on the bundle's selectors.
             "click" => {
-                let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-                if let Some(btn) = el.closest(&self.add_to_cart).ok().flatten() {
-                    self.send(ga4::commerce("add_to_cart", &data_item(&btn), Source::Dom));
-                } else if el.closest(&self.checkout).ok().flatten().is_some() {
+                // `target.closest(selector)` by name: `Err` where the target is no element.
+                let el = get(e, "target");
+                let closest = |sel: &str| call(&el, "closest", &JsValue::from_str(sel)).ok().filter(|b| !b.is_null());
+                if let Some(btn) = closest(&self.add_to_cart) {
+                    self.send(ga4::commerce("add_to_cart", &data_item(btn.unchecked_ref()), Source::Dom));
+                } else if closest(&self.checkout).is_some() {
                     self.send(ga4::commerce("begin_checkout", &Value::Null, Source::Dom));
                 }
             }
             // Site search submits.
             "submit" => {
-                let Some(form) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+                let form = get(e, "target");
+                if get(&form, "matches").is_undefined() {
+                    return; // not an element
+                }
+                let form: Element = form.unchecked_into();
                 let is_search = call(&form, "matches", &JsValue::from_str(&self.search_form)).is_ok_and(|m| m.is_truthy())
                     || form.query_selector("input[type=search]").ok().flatten().is_some();
                 if !is_search {
