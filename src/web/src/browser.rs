@@ -50,6 +50,24 @@ pub fn window() -> Option<Window> {
 /// (a page's `on()` handler clicking something) may call it again while it runs.
 pub type Callback = Closure<dyn Fn(Event)>;
 
+/// `w.document` read by name (no import of its own); `None` where there is none.
+pub fn document(w: &Window) -> Option<web_sys::Document> {
+    let d = get(w, "document");
+    (!d.is_undefined() && !d.is_null()).then(|| d.unchecked_into())
+}
+
+/// `[v]`, made with `new Array` and `push` (imported anyway; `Array.of` would be one import more).
+pub fn array1(v: &JsValue) -> js_sys::Array {
+    let a = js_sys::Array::new();
+    a.push(v);
+    a
+}
+
+/// `node.remove()`, by name: elements, text and comments alike.
+pub fn remove(node: &JsValue) {
+    let _ = call(node, "remove", &JsValue::UNDEFINED);
+}
+
 /// `obj[key]` (`undefined` when it is missing or `obj` is not an object).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     reflect_get(obj, key).unwrap_or(JsValue::UNDEFINED)

@@ -36,7 +36,7 @@ pub const MAX_REPAIRS: u8 = 3;
 pub const PREHIDE_MS: u32 = 1500;
 
 pub(crate) fn doc() -> Option<Document> {
-    window()?.document()
+    crate::browser::document(&window()?)
 }
 
 /// The attributes `hide` and `show` mark elements with; a stylesheet does the rest. Neither the
@@ -80,7 +80,7 @@ fn fragment(html: &str) -> Option<Node> {
         for el in all.iter() {
             let el: Element = el.unchecked_into();
             if get(&el, "localName").as_string().as_deref() == Some("script") {
-                el.remove();
+                crate::browser::remove(&el);
                 continue;
             }
             let names: Array = call(&el, "getAttributeNames", &JsValue::UNDEFINED).map_or_else(|_| Array::new(), JsCast::unchecked_into);
@@ -145,7 +145,7 @@ fn computed_display(el: &Element) -> String {
 fn remove_nodes(nodes: &Array) {
     for n in nodes.iter() {
         // Element, text or comment: each has `remove()` (nothing happens without a parent).
-        n.unchecked_into::<Element>().remove();
+        crate::browser::remove(&n);
     }
 }
 
@@ -235,7 +235,7 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
         Action::Replace { content, html, .. } => {
             let orig = children(el);
             if *html {
-                el.replace_children_with_node(&Array::of1(&fragment(content)?.into()));
+                el.replace_children_with_node(&crate::browser::array1(&fragment(content)?.into()));
             } else {
                 el.set_text_content(Some(content));
             }
@@ -680,7 +680,7 @@ fn unhide(h: Hider) {
                 d.set_adopted_style_sheets(&keep);
             }
         }
-        Hider::Element(e) => e.remove(),
+        Hider::Element(e) => crate::browser::remove(&e),
     }
 }
 

@@ -7,13 +7,13 @@ use moments_engine::settings::Settings;
 use moments_engine::{ga4, Input, Value};
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
-use crate::browser::{call, get, query, window, Callback};
+use crate::browser::{call, document, get, query, window, Callback};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event};
 
 /// Whether the page is hidden (a background tab).
 pub fn hidden() -> bool {
-    window().and_then(|w| w.document()).is_some_and(|d| get(&d, "hidden").is_truthy())
+    window().and_then(|w| document(&w)).is_some_and(|d| get(&d, "hidden").is_truthy())
 }
 
 // Properties read once are read by name ([`get`], [`call`]): one import for all of them instead of
@@ -40,7 +40,7 @@ pub fn first_inputs() -> Vec<Input> {
 /// A page view of the current location.
 pub fn page_view(spa: bool) -> Input {
     let w = window();
-    let doc = w.as_ref().and_then(|w| w.document());
+    let doc = w.as_ref().and_then(document);
     let url = w.as_ref().and_then(|w| get(&get(w, "location"), "href").as_string()).unwrap_or_default();
     let page_type = doc
         .as_ref()
@@ -182,7 +182,7 @@ impl Senses {
 /// Starts every listener. They hold only a `Weak` to the runtime.
 pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
     let Some(w) = window() else { return Vec::new() };
-    let Some(doc) = w.document() else { return Vec::new() };
+    let Some(doc) = document(&w) else { return Vec::new() };
     let pending = Rc::new(Cell::new(false));
     let frame = {
         let (pending, send) = (pending.clone(), send_fn(weak));
@@ -215,7 +215,7 @@ fn send_fn(weak: &Weak<Shared>) -> impl Fn(Input) {
 /// The current scroll position as an input.
 fn scroll_input() -> Option<Input> {
     let w = window()?;
-    let d = w.document()?;
+    let d = document(&w)?;
     let el = get(&d, "documentElement");
     let y = get(&w, "scrollY").as_f64()?;
     let view = get(&w, "innerHeight").as_f64()?;
