@@ -116,11 +116,13 @@ export function create(options = {}) {
   const undo = [];
   const early = []; // SDK events waiting for the page to create dataLayer (their cancels)
   undo.push(() => early.forEach((cancel) => cancel()));
-  let sdk = 0; // the wasm's handle, once started
+  let sdk = null; // the wasm's handle, once started
   let dead = false;
   // Asks the running SDK (nothing before it started or after destroy). The kinds are numbered
   // by `call` in src/web/src/lib.rs (literals here: esbuild does not inline constants).
-  const call = (kind, a = "", b = "", n, m) => (sdk ? wasmCall(sdk, kind, a, b, n, m) : "");
+  const call = (kind, a = "", b = "", n, m) => sdk && wasmCall(sdk, kind, a, b, n, m);
+  // Without the answer: the API's track() and the like give undefined (null before the start).
+  const tell = (...args) => sdk && void call(...args);
   const debug = !!options.debug;
 
   const dispatch = (name, detail) => {
@@ -164,9 +166,9 @@ export function create(options = {}) {
   const noExplanation = () => ({ rules: [], sensing: {} });
 
   const api = {
-    track: guard((name, props) => call(1 /* track */, String(name), json(props ?? {}))),
-    set: guard((attrs) => call(2 /* set */, json(attrs ?? {}))),
-    consent: guard((granted) => call(6 /* consent */, "", "", granted ? 1 : 0)),
+    track: guard((name, props) => tell(1 /* track */, String(name), json(props ?? {}))),
+    set: guard((attrs) => tell(2 /* set */, json(attrs ?? {}))),
+    consent: guard((granted) => tell(6 /* consent */, "", "", granted ? 1 : 0)),
     on: guard((event, h) => {
       if (typeof h !== "function") return;
       if (!handlers.has(event)) handlers.set(event, new Set());
@@ -178,8 +180,8 @@ export function create(options = {}) {
     }),
     context: guard(() => (sdk ? JSON.parse(call(7 /* context */)) : noContext()), noContext),
     explain: guard((ruleId) => (sdk ? JSON.parse(call(8 /* explain */, ruleId == null ? "" : String(ruleId), "", ruleId == null ? 0 : 1)) : noExplanation()), noExplanation),
-    fire: guard((signal) => call(5 /* fire */, String(signal))),
-    reset: guard(() => call(9 /* reset */)),
+    fire: guard((signal) => tell(5 /* fire */, String(signal))),
+    reset: guard(() => tell(9 /* reset */)),
     destroy: guard(() => {
       for (const u of undo.splice(0).reverse()) {
         try {
@@ -189,7 +191,7 @@ export function create(options = {}) {
         }
       }
       call(11 /* destroy */);
-      sdk = 0;
+      sdk = null;
       handlers.clear();
       dead = true;
     }),
