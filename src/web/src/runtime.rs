@@ -82,10 +82,7 @@ pub fn now() -> Time {
 
 /// Randomness for a new shopper id.
 pub fn seed() -> u64 {
-    // `Math.random()` by name (an import less).
-    let math = crate::browser::window().map(|w| crate::browser::get(&w, "Math")).unwrap_or_default();
-    let r = crate::browser::call(&math, "random", &JsValue::UNDEFINED).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-    (r * 9_007_199_254_740_991.0) as u64
+    (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64
 }
 
 /// Starts the SDK: loads the bundle and profile, starts listening, feeds the first page view.
