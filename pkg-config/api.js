@@ -223,7 +223,8 @@ export function create(options = {}) {
     const consent = options.consent === true || options.consent === "granted" ? 1
       : options.consent === false || options.consent === "pending" ? 0 : -1;
     try {
-      sdk = startWasm(text, consent, debug, String(options.storage || "local"), dispatch);
+      const storage = { session: 1, memory: 2 }[options.storage] | 0; // else local
+      sdk = startWasm(text, consent, debug, storage, dispatch);
     } catch (e) {
       if (typeof e !== "string") throw e;
       fail("bundle refused", JSON.parse(e).errors);

@@ -63,9 +63,9 @@ fn parse_or_null(json: &str) -> Value {
 
 impl Sdk {
     /// Starts the SDK with the bundle's JSON text. `consent`: 1 granted, 0 pending, -1 the
-    /// bundle's default; `storage`: `local`, `session` or `memory`; `emit(name, detail)` receives
-    /// every SDK event. Fails with the bundle's problems as `{ok:false, errors}` JSON.
-    pub fn new(bundle: &str, consent: i32, debug: bool, storage: &str, emit: js_sys::Function) -> Result<Sdk, JsValue> {
+    /// bundle's default; `emit(name, detail)` receives every SDK event. Fails with the bundle's
+    /// problems as `{ok:false, errors}` JSON.
+    pub fn new(bundle: &str, consent: i32, debug: bool, storage: storage::Kind, emit: js_sys::Function) -> Result<Sdk, JsValue> {
         regex::install();
         let opts = Options {
             consent: match consent {
@@ -74,7 +74,7 @@ impl Sdk {
                 _ => None,
             },
             debug,
-            storage: storage::Kind::parse(storage),
+            storage,
         };
         match runtime::start(bundle, opts, emit) {
             Ok(shared) => Ok(Sdk { shared: Some(shared) }),
@@ -170,10 +170,16 @@ thread_local! {
     static SDKS: std::cell::RefCell<Vec<Option<Rc<Shared>>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// [`Sdk::new`] for JavaScript: returns the handle that [`call`] takes (never 0), or throws the
+/// [`Sdk::new`] for JavaScript, `storage` 1 for `session`, 2 for `memory`, else `local` (a number:
+/// no second string to pass): returns the handle that [`call`] takes (never 0), or throws the
 /// bundle's problems as `{ok:false, errors}` JSON.
 #[wasm_bindgen]
-pub fn start(bundle: &str, consent: i32, debug: bool, storage: &str, emit: js_sys::Function) -> Result<u32, JsValue> {
+pub fn start(bundle: &str, consent: i32, debug: bool, storage: u32, emit: js_sys::Function) -> Result<u32, JsValue> {
+    let storage = match storage {
+        1 => storage::Kind::Session,
+        2 => storage::Kind::Memory,
+        _ => storage::Kind::Local,
+    };
     let sdk = Sdk::new(bundle, consent, debug, storage, emit)?;
     Ok(SDKS.with(|t| {
         let mut t = t.borrow_mut();
