@@ -632,7 +632,9 @@ pub(crate) fn sheet(css: &str) -> Option<CssStyleSheet> {
     if get(&d, "adoptedStyleSheets").is_undefined() {
         return None;
     }
-    let s = CssStyleSheet::new().ok()?;
+    // `new CSSStyleSheet()` through `Reflect.construct`, imported anyway (for `RegExp`).
+    let ctor: js_sys::Function = get(window()?.as_ref(), "CSSStyleSheet").unchecked_into();
+    let s: CssStyleSheet = js_sys::Reflect::construct(&ctor, &Array::new()).ok()?.unchecked_into();
     call(&s, "replaceSync", &JsValue::from_str(css)).ok()?;
     Some(s)
 }
