@@ -68,6 +68,13 @@ pub fn remove(node: &JsValue) {
     let _ = call(node, "remove", &JsValue::UNDEFINED);
 }
 
+/// `new window[class](...args)`, through `Reflect.construct` (imported anyway, for `RegExp`)
+/// instead of an import per constructor. `None` where it is missing or throws.
+pub fn construct(class: &str, args: &js_sys::Array) -> Option<JsValue> {
+    let ctor: Function = get(window()?.as_ref(), class).unchecked_into();
+    js_sys::Reflect::construct(&ctor, args).ok()
+}
+
 /// `obj[key]` (`undefined` when it is missing or `obj` is not an object).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     reflect_get(obj, key).unwrap_or(JsValue::UNDEFINED)

@@ -571,7 +571,7 @@ impl Applier {
             emit_all(&sink, ev);
         });
         if let Ok(mut inner) = self.inner.try_borrow_mut() {
-            inner.mo = construct("MutationObserver", &crate::browser::array1(cb.as_ref())).map(JsCast::unchecked_into);
+            inner.mo = crate::browser::construct("MutationObserver", &crate::browser::array1(cb.as_ref())).map(JsCast::unchecked_into);
         }
         self.callback = Some(cb);
     }
@@ -625,13 +625,6 @@ pub(crate) fn nonce() -> String {
         .unwrap_or_default()
 }
 
-/// `new window[class](...args)`, through `Reflect.construct` (imported anyway, for `RegExp`)
-/// instead of an import per constructor. `None` where it is missing or throws.
-fn construct(class: &str, args: &Array) -> Option<JsValue> {
-    let ctor: js_sys::Function = get(window()?.as_ref(), class).unchecked_into();
-    js_sys::Reflect::construct(&ctor, args).ok()
-}
-
 /// A constructed stylesheet with `css`, where the browser has constructable stylesheets (allowed
 /// by CSP without `'unsafe-inline'`).
 pub(crate) fn sheet(css: &str) -> Option<CssStyleSheet> {
@@ -639,7 +632,7 @@ pub(crate) fn sheet(css: &str) -> Option<CssStyleSheet> {
     if get(&d, "adoptedStyleSheets").is_undefined() {
         return None;
     }
-    let s: CssStyleSheet = construct("CSSStyleSheet", &Array::new())?.unchecked_into();
+    let s: CssStyleSheet = crate::browser::construct("CSSStyleSheet", &Array::new())?.unchecked_into();
     call(&s, "replaceSync", &JsValue::from_str(css)).ok()?;
     Some(s)
 }
