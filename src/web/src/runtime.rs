@@ -74,7 +74,7 @@ impl Shared {
 
 /// The current time as the engine wants it.
 pub fn now() -> Time {
-    let d = crate::browser::construct("Date", &js_sys::Array::new()).unwrap_or_default();
+    let d: JsValue = js_sys::Date::new_0().into();
     // Both read by name from one `Date` (no import per getter).
     let num = |method| crate::browser::call(&d, method, &JsValue::UNDEFINED).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     Time { ms: num("getTime"), offset_min: -(num("getTimezoneOffset") as i32) }
