@@ -1,7 +1,7 @@
 // The JavaScript half of Moments, shared by the script tag and the npm package.
 // It fetches the bundle, starts the wasm SDK, hooks `dataLayer` and `history`, keeps `on()`
 // handlers, pushes `moments_<event>` to `dataLayer`, and never lets an exception reach the page.
-import initWasm, { Sdk, validate as wasmValidate, evaluate as wasmEvaluate } from "./moments_wasm.js";
+import initWasm, { start as startWasm, call as wasmCall } from "./moments_wasm.js";
 import { promptBridge } from "./prompt-bridge.js";
 
 let wasmReady = null;
@@ -23,19 +23,17 @@ export function markLoaded() {
   wasmReady = Promise.resolve();
 }
 
-const notLoaded = () => ({
-  ok: false,
-  errors: [{ path: "", message: "Moments is not loaded yet: await init() (or load()) first", severity: "error" }],
-});
+/** An exception's message. */
+const why = (e) => String((e && e.message) || e);
 
 /** Checks a bundle (object or JSON text): `{ok, errors: [{path, message, severity}]}`. Never throws. */
 export function validate(bundle) {
-  if (!wasmLoaded) return notLoaded();
   try {
+    if (!wasmLoaded) throw new Error("Moments is not loaded yet: await init() (or load()) first");
     const text = typeof bundle === "string" ? bundle : JSON.stringify(bundle);
-    return JSON.parse(wasmValidate(text == null ? "" : text));
+    return JSON.parse(wasmCall(0, 12 /* validate */, text == null ? "" : text, ""));
   } catch (e) {
-    return { ok: false, errors: [{ path: "", message: String((e && e.message) || e), severity: "error" }] };
+    return { ok: false, errors: [{ path: "", message: why(e), severity: "error" }] };
   }
 }
 
@@ -43,7 +41,7 @@ export function validate(bundle) {
 export function evaluate(condition, context) {
   if (!wasmLoaded) return false;
   try {
-    return wasmEvaluate(JSON.stringify(condition ?? {}), JSON.stringify(context ?? {}));
+    return wasmCall(0, 13 /* evaluate */, JSON.stringify(condition ?? {}), JSON.stringify(context ?? {})) === "1";
   } catch (e) {
     return false;
   }
@@ -118,8 +116,13 @@ export function create(options = {}) {
   const undo = [];
   const early = []; // SDK events waiting for the page to create dataLayer (their cancels)
   undo.push(() => early.forEach((cancel) => cancel()));
-  let sdk = null;
+  let sdk = null; // the wasm's handle, once started
   let dead = false;
+  // Asks the running SDK (nothing before it started or after destroy). The kinds are numbered
+  // by `call` in src/web/src/lib.rs (literals here: esbuild does not inline constants).
+  const call = (kind, a = "", b = "", n, m) => sdk && wasmCall(sdk, kind, a, b, n, m);
+  // Without the answer: the API's track() and the like give undefined (null before the start).
+  const tell = (...args) => sdk && void call(...args);
   const debug = !!options.debug;
 
   const dispatch = (name, detail) => {
@@ -153,19 +156,19 @@ export function create(options = {}) {
     try {
       return f(...args);
     } catch (e) {
-      fail(String((e && e.message) || e));
+      fail(why(e));
       return otherwise && otherwise();
     }
   };
   // Prompts are rendered by prompt.js, loaded by `options.loadPrompts` only when needed.
-  const prompts = promptBridge(options.loadPrompts, guard((...a) => sdk && sdk.ui(...a)), fail);
+  const prompts = promptBridge(options.loadPrompts, guard((what, rule, node, button) => call(10 /* ui */, what, rule, node, button)), fail);
   const noContext = () => ({});
   const noExplanation = () => ({ rules: [], sensing: {} });
 
   const api = {
-    track: guard((name, props) => sdk && sdk.track(String(name), json(props ?? {}))),
-    set: guard((attrs) => sdk && sdk.set(json(attrs ?? {}))),
-    consent: guard((granted) => sdk && sdk.consent(!!granted)),
+    track: guard((name, props) => tell(1 /* track */, String(name), json(props ?? {}))),
+    set: guard((attrs) => tell(2 /* set */, json(attrs ?? {}))),
+    consent: guard((granted) => tell(6 /* consent */, "", "", granted ? 1 : 0)),
     on: guard((event, h) => {
       if (typeof h !== "function") return;
       if (!handlers.has(event)) handlers.set(event, new Set());
@@ -175,10 +178,10 @@ export function create(options = {}) {
       const s = handlers.get(event);
       if (s) s.delete(h);
     }),
-    context: guard(() => (sdk ? JSON.parse(sdk.context()) : noContext()), noContext),
-    explain: guard((ruleId) => (sdk ? JSON.parse(sdk.explain(ruleId == null ? undefined : String(ruleId))) : noExplanation()), noExplanation),
-    fire: guard((signal) => sdk && sdk.fire(String(signal))),
-    reset: guard(() => sdk && sdk.reset()),
+    context: guard(() => (sdk ? JSON.parse(call(7 /* context */)) : noContext()), noContext),
+    explain: guard((ruleId) => (sdk ? JSON.parse(call(8 /* explain */, ruleId == null ? "" : String(ruleId), "", ruleId == null ? 0 : 1)) : noExplanation()), noExplanation),
+    fire: guard((signal) => tell(5 /* fire */, String(signal))),
+    reset: guard(() => tell(9 /* reset */)),
     destroy: guard(() => {
       for (const u of undo.splice(0).reverse()) {
         try {
@@ -187,7 +190,7 @@ export function create(options = {}) {
           /* keep undoing */
         }
       }
-      if (sdk) sdk.destroy();
+      call(11 /* destroy */);
       sdk = null;
       handlers.clear();
       dead = true;
@@ -220,7 +223,8 @@ export function create(options = {}) {
     const consent = options.consent === true || options.consent === "granted" ? 1
       : options.consent === false || options.consent === "pending" ? 0 : -1;
     try {
-      sdk = new Sdk(text, consent, debug, String(options.storage || "local"), dispatch);
+      const storage = { session: 1, memory: 2 }[options.storage] | 0; // else local
+      sdk = startWasm(text, consent, debug, storage, dispatch);
     } catch (e) {
       if (typeof e !== "string") throw e;
       fail("bundle refused", JSON.parse(e).errors);
@@ -231,14 +235,14 @@ export function create(options = {}) {
     // stays responsive in between (pre-hidden swap targets stay hidden until begin()).
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (!sdk) return; // a ready handler called destroy()
-    sdk.begin(); // the page view first, then what the page already pushed to dataLayer
+    call(0 /* begin */); // the page view first, then what the page already pushed to dataLayer
     if (/"prompt"\s*:/.test(text)) (window.requestIdleCallback || setTimeout)(prompts.preload);
-    hookPage(sdk, undo);
+    hookPage(call, undo);
   };
   api.ready = start().then(
     () => api,
     (e) => {
-      fail(String((e && e.message) || e));
+      fail(why(e));
       return api;
     },
   );
@@ -246,13 +250,13 @@ export function create(options = {}) {
 }
 
 /** Watches `dataLayer` (entries already there and later pushes) and single-page navigation. */
-function hookPage(sdk, undo) {
+function hookPage(call, undo) {
   const w = window;
   const feed = (entry) => {
     if (!entry || typeof entry !== "object") return;
     const name = entry.event;
     if (typeof name === "string" && name.startsWith("moments_")) return;
-    sdk.datalayer(json(entry));
+    call(3 /* datalayer */, json(entry));
   };
   const hookLayer = (dl) => {
     if (!Array.isArray(dl)) return;
@@ -281,7 +285,7 @@ function hookPage(sdk, undo) {
     const hooked = function () {
       const before = location.href;
       const r = orig.apply(this, arguments);
-      if (location.href !== before) sdk.navigated();
+      if (location.href !== before) call(4 /* navigated */);
       return r;
     };
     h[m] = hooked;

@@ -146,6 +146,16 @@ function boot(w, prev) {
 
   // The debug overlay lives in moments-debug.js beside this file, fetched only when asked for.
   const nonce = (script && (script.nonce || script.getAttribute("nonce"))) || undefined;
+  // Loads `name` from beside this file (with this tag's nonce); returns the <script>, inserted.
+  const addScript = (name, onload, onerror) => {
+    const s = doc.createElement("script");
+    s.src = new URL(name, src).href;
+    s.async = true;
+    if (nonce) s.nonce = nonce;
+    s.onload = onload;
+    s.onerror = onerror;
+    return (doc.head || doc.documentElement).appendChild(s);
+  };
   let overlayRequested = false;
   api.debug = (on) => {
     try {
@@ -156,11 +166,7 @@ function boot(w, prev) {
         api.__overlay.show();
       } else if (!overlayRequested) {
         overlayRequested = true;
-        const s = doc.createElement("script");
-        s.src = new URL("moments-debug.js", src).href;
-        s.async = true;
-        if (nonce) s.nonce = nonce;
-        (doc.head || doc.documentElement).appendChild(s);
+        addScript("moments-debug.js");
       }
     } catch (e) {
       /* never throw into the page */
@@ -172,18 +178,16 @@ function boot(w, prev) {
   // one (api.js decides when). It registers itself as Moments.__prompt, taken back at once. The
   // element goes as soon as it is inserted: the script still loads and runs.
   const loadPrompts = () => new Promise((resolve, reject) => {
-    const s = doc.createElement("script");
-    s.src = new URL("moments-prompt.js", src).href;
-    s.async = true;
-    if (nonce) s.nonce = nonce;
-    s.onload = () => {
-      const m = api.__prompt;
-      delete api.__prompt;
-      if (m) resolve(m);
-      else reject(new Error(s.src + " did not load"));
-    };
-    s.onerror = () => reject(new Error("could not load " + s.src));
-    (doc.head || doc.documentElement).appendChild(s);
+    const s = addScript(
+      "moments-prompt.js",
+      () => {
+        const m = api.__prompt;
+        delete api.__prompt;
+        if (m) resolve(m);
+        else reject(new Error(s.src + " did not load"));
+      },
+      () => reject(new Error("could not load " + s.src)),
+    );
     s.remove();
   });
 

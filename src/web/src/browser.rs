@@ -50,6 +50,31 @@ pub fn window() -> Option<Window> {
 /// (a page's `on()` handler clicking something) may call it again while it runs.
 pub type Callback = Closure<dyn Fn(Event)>;
 
+/// `w.document` read by name (no import of its own); `None` where there is none.
+pub fn document(w: &Window) -> Option<web_sys::Document> {
+    let d = get(w, "document");
+    (!d.is_undefined() && !d.is_null()).then(|| d.unchecked_into())
+}
+
+/// `[v]`, made with `new Array` and `push` (imported anyway; `Array.of` would be one import more).
+pub fn array1(v: &JsValue) -> js_sys::Array {
+    let a = js_sys::Array::new();
+    a.push(v);
+    a
+}
+
+/// `node.remove()`, by name: elements, text and comments alike.
+pub fn remove(node: &JsValue) {
+    let _ = call(node, "remove", &JsValue::UNDEFINED);
+}
+
+/// `new window[class](...args)`, through `Reflect.construct` (imported anyway, for `RegExp`)
+/// instead of an import per constructor. `None` where it is missing or throws.
+pub fn construct(class: &str, args: &js_sys::Array) -> Option<JsValue> {
+    let ctor: Function = get(window()?.as_ref(), class).unchecked_into();
+    js_sys::Reflect::construct(&ctor, args).ok()
+}
+
 /// `obj[key]` (`undefined` when it is missing or `obj` is not an object).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     reflect_get(obj, key).unwrap_or(JsValue::UNDEFINED)

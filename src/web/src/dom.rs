@@ -36,7 +36,7 @@ pub const MAX_REPAIRS: u8 = 3;
 pub const PREHIDE_MS: u32 = 1500;
 
 pub(crate) fn doc() -> Option<Document> {
-    window()?.document()
+    crate::browser::document(&window()?)
 }
 
 /// The attributes `hide` and `show` mark elements with; a stylesheet does the rest. Neither the
@@ -70,7 +70,7 @@ pub fn attr_ok(name: &str, value: &str, img: bool) -> bool {
 /// Parses sanitized HTML into a fragment (inert until inserted), dropping scripts, `on*`
 /// attributes and unsafe URLs on the way.
 fn fragment(html: &str) -> Option<Node> {
-    let t = doc()?.create_element("template").ok()?;
+    let t = element("template")?;
     t.set_inner_html(html);
     let frag = get(&t, "content"); // a <template>'s fragment
     if frag.is_undefined() {
@@ -80,13 +80,13 @@ fn fragment(html: &str) -> Option<Node> {
         for el in all.iter() {
             let el: Element = el.unchecked_into();
             if get(&el, "localName").as_string().as_deref() == Some("script") {
-                el.remove();
+                crate::browser::remove(&el);
                 continue;
             }
             let names: Array = call(&el, "getAttributeNames", &JsValue::UNDEFINED).map_or_else(|_| Array::new(), JsCast::unchecked_into);
             for name in names.iter().filter_map(|n| n.as_string()) {
                 if !attr_ok(&name, &el.get_attribute(&name).unwrap_or_default(), true) {
-                    let _ = el.remove_attribute(&name);
+                    remove_attr(&el, &name);
                 }
             }
         }
@@ -111,10 +111,27 @@ fn same_node(a: &JsValue, b: &JsValue) -> bool {
 }
 
 fn set_attr(el: &Element, name: &str, v: &Option<String>) {
-    let _ = match v {
-        Some(v) => el.set_attribute(name, v),
-        None => el.remove_attribute(name),
-    };
+    match v {
+        Some(v) => drop(el.set_attribute(name, v)),
+        None => remove_attr(el, name),
+    }
+}
+
+// Called by name, an import less each: `removeAttribute`, `createElement` and `classList`'s
+// methods.
+
+fn remove_attr(el: &Element, name: &str) {
+    let _ = call(el, "removeAttribute", &JsValue::from_str(name));
+}
+
+/// A new element of the document.
+fn element(tag: &str) -> Option<Element> {
+    call(doc()?.as_ref(), "createElement", &JsValue::from_str(tag)).ok().map(JsCast::unchecked_into)
+}
+
+/// `el.classList[method](token)` (`add`, `remove`, `contains`), truthy or not.
+fn class_list(el: &Element, method: &str, token: &str) -> bool {
+    call(&get(el, "classList"), method, &JsValue::from_str(token)).is_ok_and(|v| v.is_truthy())
 }
 
 fn computed_display(el: &Element) -> String {
@@ -128,7 +145,7 @@ fn computed_display(el: &Element) -> String {
 fn remove_nodes(nodes: &Array) {
     for n in nodes.iter() {
         // Element, text or comment: each has `remove()` (nothing happens without a parent).
-        n.unchecked_into::<Element>().remove();
+        crate::browser::remove(&n);
     }
 }
 
@@ -218,7 +235,7 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
         Action::Replace { content, html, .. } => {
             let orig = children(el);
             if *html {
-                el.replace_children_with_node(&Array::of1(&fragment(content)?.into()));
+                el.replace_children_with_node(&crate::browser::array1(&fragment(content)?.into()));
             } else {
                 el.set_text_content(Some(content));
             }
@@ -247,12 +264,11 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
         }
         Action::Class { add, remove, .. } => {
             let orig = el.get_attribute("class");
-            let list = el.class_list();
             for c in remove {
-                let _ = list.remove_1(c);
+                class_list(el, "remove", c);
             }
             for c in add {
-                let _ = list.add_1(c);
+                class_list(el, "add", c);
             }
             Undo::Attr("class", orig, el.get_attribute("class"))
         }
@@ -262,7 +278,7 @@ fn apply_one(el: &Element, a: &Action) -> Option<Undo> {
         }
         Action::Show(_) => {
             let hidden = el.get_attribute("hidden");
-            let _ = el.remove_attribute("hidden");
+            remove_attr(el, "hidden");
             let mark = (computed_display(el) == "none").then_some(SHOW);
             if let Some(m) = mark {
                 el.set_attribute(m, "").ok()?;
@@ -281,8 +297,7 @@ fn holds(m: &Mark, a: &Action) -> bool {
         (Undo::Inserted(nodes), _) => nodes.iter().all(|n| connected(&n)),
         (_, Action::Attr { name, value, .. }) => el.get_attribute(name).as_deref() == Some(value.as_str()),
         (_, Action::Class { add, remove, .. }) => {
-            let l = el.class_list();
-            add.iter().all(|c| l.contains(c)) && !remove.iter().any(|c| l.contains(c))
+            add.iter().all(|c| class_list(el, "contains", c)) && !remove.iter().any(|c| class_list(el, "contains", c))
         }
         (_, Action::Hide(_)) => el.get_attribute(HIDE).is_some(),
         (_, Action::Show(_)) => computed_display(el) != "none",
@@ -310,18 +325,17 @@ fn undo(m: &Mark, a: &Action) {
             } else if let Action::Class { add, remove, .. } = a {
                 // The page changed the classes since: take back only our own tokens.
                 let had = |c: &String| orig.as_deref().unwrap_or("").split_ascii_whitespace().any(|o| o == c);
-                let list = el.class_list();
                 for c in add.iter().filter(|c| !had(c)) {
-                    let _ = list.remove_1(c);
+                    class_list(el, "remove", c);
                 }
                 for c in remove.iter().filter(|c| had(c)) {
-                    let _ = list.add_1(c);
+                    class_list(el, "add", c);
                 }
             }
         }
         Undo::Display(mark, hidden) => {
             if let Some(m) = mark {
-                let _ = el.remove_attribute(m);
+                remove_attr(el, m);
             }
             if hidden.is_some() && el.get_attribute("hidden").is_none() {
                 set_attr(el, "hidden", hidden);
@@ -406,7 +420,7 @@ impl Inner {
             }
             if new > 0 || only.is_some() {
                 let elements = if only.is_some() { new + has } else { new };
-                ev.push(UiEvent::Applied { rule: l.rule.to_string(), kind: kind(&l.act), elements });
+                ev.push(UiEvent::Applied { rule: String::from(&*l.rule), kind: kind(&l.act), elements });
             }
         }
         if pruned {
@@ -430,7 +444,7 @@ impl Inner {
                 Action::Show(_) => &[SHOW, "hidden", "class", "style"],
                 _ => &[],
             };
-            want.extend(names.iter().map(|n| Value::Str(n.to_string())));
+            want.extend(names.iter().map(|n| Value::Str(String::from(*n))));
         }
         // The options as JSON: one `JSON.parse` instead of an import per option setter.
         let mut init = Value::Obj(Vec::new());
@@ -557,7 +571,7 @@ impl Applier {
             emit_all(&sink, ev);
         });
         if let Ok(mut inner) = self.inner.try_borrow_mut() {
-            inner.mo = MutationObserver::new(cb.as_ref().unchecked_ref()).ok();
+            inner.mo = crate::browser::construct("MutationObserver", &crate::browser::array1(cb.as_ref())).map(JsCast::unchecked_into);
         }
         self.callback = Some(cb);
     }
@@ -618,14 +632,14 @@ pub(crate) fn sheet(css: &str) -> Option<CssStyleSheet> {
     if get(&d, "adoptedStyleSheets").is_undefined() {
         return None;
     }
-    let s = CssStyleSheet::new().ok()?;
+    let s: CssStyleSheet = crate::browser::construct("CSSStyleSheet", &Array::new())?.unchecked_into();
     call(&s, "replaceSync", &JsValue::from_str(css)).ok()?;
     Some(s)
 }
 
 /// A `<style>` element with `css` and the page's nonce (the fallback for older browsers).
 pub(crate) fn style_element(css: &str) -> Option<Element> {
-    let el = doc()?.create_element("style").ok()?;
+    let el = element("style")?;
     let n = nonce();
     if !n.is_empty() {
         let _ = el.set_attribute("nonce", &n);
@@ -652,7 +666,7 @@ fn adopt(css: &str) -> Option<Hider> {
     }
     let el = style_element(css)?;
     let parent = query(&d, "head").ok().flatten().or_else(|| Some(get(&d, "documentElement")).filter(|e| !e.is_null()).map(JsCast::unchecked_into))?;
-    parent.append_child(&el).ok()?;
+    call(&parent, "appendChild", &el).ok()?;
     Some(Hider::Element(el))
 }
 
@@ -666,7 +680,7 @@ fn unhide(h: Hider) {
                 d.set_adopted_style_sheets(&keep);
             }
         }
-        Hider::Element(e) => e.remove(),
+        Hider::Element(e) => crate::browser::remove(&e),
     }
 }
 

@@ -24,7 +24,7 @@ pub mod storage;
 pub mod ui;
 
 use moments_engine::condition::eval_condition;
-use moments_engine::{ga4, Problem, Severity, Value};
+use moments_engine::{ga4, small, Problem, Severity, Value};
 use runtime::{push, Job, Options, Shared};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -33,8 +33,8 @@ use wasm_bindgen::prelude::*;
 #[global_allocator]
 static HEAP: heap::Small = heap::Small::new();
 
-/// A running SDK on this page. Dropping it (or `destroy()`) removes every listener, timer and change.
-#[wasm_bindgen]
+/// A running SDK on this page, as Rust code (and the tests) hold it. JavaScript holds a number
+/// instead (see [`start`] and [`call`]): one export for everything, no class glue.
 pub struct Sdk {
     shared: Option<Rc<Shared>>,
 }
@@ -43,11 +43,14 @@ fn problems_json(ok: bool, problems: &[Problem]) -> String {
     let list: Vec<Value> = problems
         .iter()
         .map(|p| {
+            // `p.to_string()` spelled out: Display would bring in `core::fmt`.
+            let warning = if p.severity == Severity::Warning { "warning: " } else { "" };
+            let sep = if p.path.is_empty() { "" } else { ": " };
             runtime::obj(&[
                 ("path", p.path.as_str().into()),
                 ("message", p.message.as_str().into()),
                 ("severity", if p.severity == Severity::Error { "error" } else { "warning" }.into()),
-                ("text", p.to_string().into()),
+                ("text", small::cat(&[warning, &p.path, sep, &p.message]).into()),
             ])
         })
         .collect();
@@ -58,13 +61,11 @@ fn parse_or_null(json: &str) -> Value {
     Value::parse(json).unwrap_or(Value::Null)
 }
 
-#[wasm_bindgen]
 impl Sdk {
     /// Starts the SDK with the bundle's JSON text. `consent`: 1 granted, 0 pending, -1 the
-    /// bundle's default; `storage`: `local`, `session` or `memory`; `emit(name, detail)` receives
-    /// every SDK event. Fails with the bundle's problems as `{ok:false, errors}` JSON.
-    #[wasm_bindgen(constructor)]
-    pub fn new(bundle: &str, consent: i32, debug: bool, storage: &str, emit: js_sys::Function) -> Result<Sdk, JsValue> {
+    /// bundle's default; `emit(name, detail)` receives every SDK event. Fails with the bundle's
+    /// problems as `{ok:false, errors}` JSON.
+    pub fn new(bundle: &str, consent: i32, debug: bool, storage: storage::Kind, emit: js_sys::Function) -> Result<Sdk, JsValue> {
         regex::install();
         let opts = Options {
             consent: match consent {
@@ -73,7 +74,7 @@ impl Sdk {
                 _ => None,
             },
             debug,
-            storage: storage::Kind::parse(storage),
+            storage,
         };
         match runtime::start(bundle, opts, emit) {
             Ok(shared) => Ok(Sdk { shared: Some(shared) }),
@@ -141,8 +142,8 @@ impl Sdk {
     }
 
     /// Why each rule (or `rule`) did or did not fire, as JSON.
-    pub fn explain(&self, rule: Option<String>) -> String {
-        self.with(|rt| rt.engine.explain(rule.as_deref()).to_json()).unwrap_or_else(|| "{}".into())
+    pub fn explain(&self, rule: Option<&str>) -> String {
+        self.with(|rt| rt.engine.explain(rule).to_json()).unwrap_or_else(|| "{}".into())
     }
 
     /// Forgets the shopper.
@@ -164,18 +165,78 @@ impl Sdk {
     }
 }
 
-/// Checks a bundle's JSON text: `{ok, errors: [{path, message, severity, text}]}` as JSON.
+thread_local! {
+    /// The SDKs JavaScript started, by handle - 1 (`None` once destroyed; handles are not reused).
+    static SDKS: std::cell::RefCell<Vec<Option<Rc<Shared>>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`Sdk::new`] for JavaScript, `storage` 1 for `session`, 2 for `memory`, else `local` (a number:
+/// no second string to pass): returns the handle that [`call`] takes (never 0), or throws the
+/// bundle's problems as `{ok:false, errors}` JSON.
 #[wasm_bindgen]
+pub fn start(bundle: &str, consent: i32, debug: bool, storage: u32, emit: js_sys::Function) -> Result<u32, JsValue> {
+    let storage = match storage {
+        1 => storage::Kind::Session,
+        2 => storage::Kind::Memory,
+        _ => storage::Kind::Local,
+    };
+    let sdk = Sdk::new(bundle, consent, debug, storage, emit)?;
+    Ok(SDKS.with(|t| {
+        let mut t = t.borrow_mut();
+        t.push(sdk.shared);
+        t.len() as u32
+    }))
+}
+
+/// Everything else JavaScript asks, in one export (one shim and one glue function instead of one
+/// per method; `api.js` names the kinds): `kind` 0 begin, 1 track(`a` name, `b` props JSON),
+/// 2 set(`a`), 3 datalayer(`a`), 4 navigated, 5 fire(`a`), 6 consent(`n` != 0), 7 context,
+/// 8 explain(`a` when `n` != 0, else every rule), 9 reset, 10 ui(`a` what, `b` rule, `n` node,
+/// `m` button), 11 destroy; without a handle: 12 validate(`a`), 13 evaluate(`a` condition, `b`
+/// context: "1" when true). Returns the JSON asked for, else "".
+#[wasm_bindgen]
+pub fn call(handle: u32, kind: u32, a: &str, b: &str, n: u32, m: u32) -> String {
+    match kind {
+        12 => return validate(a),
+        13 => return if evaluate(a, b) { "1".into() } else { String::new() },
+        _ => {}
+    }
+    // The Rc is cloned out: a handler this call runs may call again (or destroy).
+    let i = handle.wrapping_sub(1) as usize;
+    let shared = SDKS.with(|t| {
+        let mut t = t.borrow_mut();
+        let slot = t.get_mut(i)?;
+        if kind == 11 { slot.take() } else { slot.clone() }
+    });
+    let mut sdk = Sdk { shared };
+    match kind {
+        0 => sdk.begin(),
+        1 => sdk.track(a, b),
+        2 => sdk.set(a),
+        3 => sdk.datalayer(a),
+        4 => sdk.navigated(),
+        5 => sdk.fire(a),
+        6 => sdk.consent(n != 0),
+        7 => return sdk.context(),
+        8 => return sdk.explain((n != 0).then_some(a)),
+        9 => sdk.reset(),
+        10 => sdk.ui(a, b, n, m),
+        11 => sdk.destroy(),
+        _ => {}
+    }
+    String::new()
+}
+
+/// Checks a bundle's JSON text: `{ok, errors: [{path, message, severity, text}]}` as JSON.
 pub fn validate(bundle: &str) -> String {
     regex::install();
-    match moments_engine::bundle::Bundle::load(bundle, Some(js_sys::Date::now())) {
+    match moments_engine::bundle::Bundle::load(bundle, Some(runtime::now().ms)) {
         Ok((_, warnings)) => problems_json(true, &warnings),
         Err(problems) => problems_json(false, &problems),
     }
 }
 
 /// Evaluates one condition (JSON) against one context (JSON).
-#[wasm_bindgen]
 pub fn evaluate(condition: &str, context: &str) -> bool {
     regex::install();
     eval_condition(&parse_or_null(context), &parse_or_null(condition), &Value::Null)

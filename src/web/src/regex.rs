@@ -28,7 +28,7 @@ fn compile(pattern: &str) -> Result<Rc<dyn RegexMatcher>, String> {
         None => (pattern, ""),
     };
     // `new RegExp` throws on a bad pattern; Reflect.construct turns the throw into an Err.
-    let args = js_sys::Array::of1(&pattern.into());
+    let args = crate::browser::array1(&pattern.into());
     args.push(&flags.into());
     match REGEXP.with(|ctor| js_sys::Reflect::construct(ctor, &args)) {
         Ok(re) => Ok(Rc::new(JsRegex(re.unchecked_into()))),

@@ -7,13 +7,13 @@ use moments_engine::settings::Settings;
 use moments_engine::{ga4, Input, Value};
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
-use crate::browser::{call, get, query, window, Callback};
+use crate::browser::{call, document, get, query, window, Callback};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event};
 
 /// Whether the page is hidden (a background tab).
 pub fn hidden() -> bool {
-    window().and_then(|w| w.document()).is_some_and(|d| get(&d, "hidden").is_truthy())
+    window().and_then(|w| document(&w)).is_some_and(|d| get(&d, "hidden").is_truthy())
 }
 
 // Properties read once are read by name ([`get`], [`call`]): one import for all of them instead of
@@ -40,7 +40,7 @@ pub fn first_inputs() -> Vec<Input> {
 /// A page view of the current location.
 pub fn page_view(spa: bool) -> Input {
     let w = window();
-    let doc = w.as_ref().and_then(|w| w.document());
+    let doc = w.as_ref().and_then(document);
     let url = w.as_ref().and_then(|w| get(&get(w, "location"), "href").as_string()).unwrap_or_default();
     let page_type = doc
         .as_ref()
@@ -134,16 +134,22 @@ impl Senses {
             }
             // Commerce clicks on the bundle's selectors.
             "click" => {
-                let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-                if let Some(btn) = el.closest(&self.add_to_cart).ok().flatten() {
-                    self.send(ga4::commerce("add_to_cart", &data_item(&btn), Source::Dom));
-                } else if el.closest(&self.checkout).ok().flatten().is_some() {
+                // `target.closest(selector)` by name: `Err` where the target is no element.
+                let el = get(e, "target");
+                let closest = |sel: &str| call(&el, "closest", &JsValue::from_str(sel)).ok().filter(|b| !b.is_null());
+                if let Some(btn) = closest(&self.add_to_cart) {
+                    self.send(ga4::commerce("add_to_cart", &data_item(btn.unchecked_ref()), Source::Dom));
+                } else if closest(&self.checkout).is_some() {
                     self.send(ga4::commerce("begin_checkout", &Value::Null, Source::Dom));
                 }
             }
             // Site search submits.
             "submit" => {
-                let Some(form) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+                let form = get(e, "target");
+                if get(&form, "matches").is_undefined() {
+                    return; // not an element
+                }
+                let form: Element = form.unchecked_into();
                 let is_search = call(&form, "matches", &JsValue::from_str(&self.search_form)).is_ok_and(|m| m.is_truthy())
                     || form.query_selector("input[type=search]").ok().flatten().is_some();
                 if !is_search {
@@ -176,7 +182,7 @@ impl Senses {
 /// Starts every listener. They hold only a `Weak` to the runtime.
 pub fn listen(weak: &Weak<Shared>, settings: &Settings) -> Vec<Listener> {
     let Some(w) = window() else { return Vec::new() };
-    let Some(doc) = w.document() else { return Vec::new() };
+    let Some(doc) = document(&w) else { return Vec::new() };
     let pending = Rc::new(Cell::new(false));
     let frame = {
         let (pending, send) = (pending.clone(), send_fn(weak));
@@ -209,7 +215,7 @@ fn send_fn(weak: &Weak<Shared>) -> impl Fn(Input) {
 /// The current scroll position as an input.
 fn scroll_input() -> Option<Input> {
     let w = window()?;
-    let d = w.document()?;
+    let d = document(&w)?;
     let el = get(&d, "documentElement");
     let y = get(&w, "scrollY").as_f64()?;
     let view = get(&w, "innerHeight").as_f64()?;

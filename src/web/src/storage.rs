@@ -34,6 +34,11 @@ impl Kind {
     }
 }
 
+/// `storage.getItem(key)` or `removeItem(key)`, called by name (an import less each).
+fn item(b: &Storage, method: &str, key: &str) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    crate::browser::call(b, method, &key.into())
+}
+
 /// The profile store.
 pub struct Store {
     backend: Option<Storage>,
@@ -63,8 +68,8 @@ impl Store {
     /// The stored profile text, if any.
     pub fn read(&mut self) -> Option<String> {
         if let Some(b) = &self.backend {
-            match b.get_item(KEY) {
-                Ok(v) => return v,
+            match item(b, "getItem", KEY) {
+                Ok(v) => return v.as_string(),
                 Err(_) => self.fail("reading storage threw; keeping the profile in memory"),
             }
         }
@@ -84,9 +89,9 @@ impl Store {
     /// Remembers the selectors to pre-hide on the next page load (browser storage only).
     pub fn write_prehide(&mut self, selectors: &str) {
         if let Some(b) = &self.backend {
-            let same = b.get_item(PREHIDE_KEY).ok().flatten().is_some_and(|s| s == selectors);
+            let same = item(b, "getItem", PREHIDE_KEY).ok().and_then(|v| v.as_string()).is_some_and(|s| s == selectors);
             if !same {
-                let _ = if selectors.is_empty() { b.remove_item(PREHIDE_KEY) } else { b.set_item(PREHIDE_KEY, selectors) };
+                let _ = if selectors.is_empty() { item(b, "removeItem", PREHIDE_KEY).map(drop) } else { b.set_item(PREHIDE_KEY, selectors) };
             }
         }
     }
@@ -95,8 +100,8 @@ impl Store {
     pub fn erase(&mut self) {
         self.memory = None;
         if let Some(b) = &self.backend {
-            let _ = b.remove_item(KEY);
-            let _ = b.remove_item(PREHIDE_KEY);
+            let _ = item(b, "removeItem", KEY);
+            let _ = item(b, "removeItem", PREHIDE_KEY);
         }
     }
 

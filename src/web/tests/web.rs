@@ -30,7 +30,7 @@ fn names(log: &Array) -> Vec<String> {
 #[wasm_bindgen_test]
 fn track_raises_the_signal_and_fires_the_rule() {
     let log = Array::new();
-    let mut sdk = Sdk::new(BUNDLE, 0, false, "memory", recorder(&log)).unwrap();
+    let mut sdk = Sdk::new(BUNDLE, 0, false, Kind::Memory, recorder(&log)).unwrap();
     sdk.begin();
     sdk.track("add_to_cart", r#"{"id":"sku-1","price":25}"#);
     let seen = names(&log);
@@ -42,7 +42,7 @@ fn track_raises_the_signal_and_fires_the_rule() {
 
 #[wasm_bindgen_test]
 fn an_invalid_bundle_is_refused_with_paths() {
-    let err = Sdk::new(r#"{"version": 2, "rules": []}"#, 0, false, "memory", recorder(&Array::new()))
+    let err = Sdk::new(r#"{"version": 2, "rules": []}"#, 0, false, Kind::Memory, recorder(&Array::new()))
         .err()
         .and_then(|e| e.as_string())
         .unwrap_or_default();
@@ -54,7 +54,7 @@ fn an_invalid_bundle_is_refused_with_paths() {
 #[wasm_bindgen_test]
 fn after_destroy_no_listener_fires() {
     let log = Array::new();
-    let mut sdk = Sdk::new(BUNDLE, 0, false, "memory", recorder(&log)).unwrap();
+    let mut sdk = Sdk::new(BUNDLE, 0, false, Kind::Memory, recorder(&log)).unwrap();
     sdk.destroy();
     let before = log.length();
     let doc = web_sys::window().unwrap().document().unwrap();
