@@ -406,7 +406,15 @@ impl Decider {
     /// wipe out why the exit offer did not fire); a failing `when` is explained against `ctx`, the
     /// context as it is now.
     pub fn explain(&self, bundle: &Bundle, rule: Option<&str>, ctx: &Value) -> Value {
-        let mut out = Vec::new();
+        let mut out = String::new();
+        self.write_explain(bundle, rule, ctx, &mut out);
+        Value::parse(&out).unwrap_or_default()
+    }
+
+    /// [`Decider::explain`] written straight to JSON text at the end of `out`.
+    pub fn write_explain(&self, bundle: &Bundle, rule: Option<&str>, ctx: &Value, out: &mut String) {
+        out.push('[');
+        let mut first = true;
         for (i, r) in bundle.rules.iter().enumerate() {
             if rule.is_some_and(|id| id != r.id) {
                 continue;
@@ -477,14 +485,19 @@ impl Decider {
                     reason.push(')');
                 }
             }
-            let mut o = vec![("id".to_string(), Value::Str(r.id.clone())), ("fired".into(), Value::Bool(variant.is_some()))];
-            if let Some(v) = variant {
-                o.push(("variant".into(), v.as_str().into()));
+            if !std::mem::replace(&mut first, false) {
+                out.push(',');
             }
-            o.push(("reason".into(), Value::Str(reason)));
-            out.push(Value::Obj(o));
+            let mut o = ObjWriter::new(out);
+            o.str("id", Some(&r.id));
+            o.key("fired").push_str(if variant.is_some() { "true" } else { "false" });
+            if let Some(v) = variant {
+                o.str("variant", Some(v.as_str()));
+            }
+            o.str("reason", Some(&reason));
+            o.end();
         }
-        Value::Arr(out)
+        out.push(']');
     }
 
     fn schedule_reason(&self, s: Option<&Schedule>, part: u8, out: &mut String) {

@@ -175,9 +175,16 @@ impl Engine {
     /// Why each rule (or `rule`) did or did not fire at the last evaluation, and the evidence
     /// behind the moment and risk.
     pub fn explain(&self, rule: Option<&str>) -> Value {
-        let mut out = Value::Obj(Vec::new());
-        out.set("rules", self.decider.explain(&self.bundle, rule, self.sensing.context()));
-        out.set("sensing", self.sensing.explain());
+        Value::parse(&self.explain_json(rule)).unwrap_or_default()
+    }
+
+    /// [`Engine::explain`] as JSON text, written directly (no `Value` tree).
+    pub fn explain_json(&self, rule: Option<&str>) -> String {
+        let mut out = String::new();
+        let mut w = crate::json::ObjWriter::new(&mut out);
+        self.decider.write_explain(&self.bundle, rule, self.sensing.context(), w.key("rules"));
+        self.sensing.write_explain(w.key("sensing"));
+        w.end();
         out
     }
 

@@ -142,7 +142,7 @@ impl Sdk {
 
     /// Why each rule (or `rule`) did or did not fire, as JSON.
     pub fn explain(&self, rule: Option<String>) -> String {
-        self.with(|rt| rt.engine.explain(rule.as_deref()).to_json()).unwrap_or_else(|| "{}".into())
+        self.with(|rt| rt.engine.explain_json(rule.as_deref())).unwrap_or_else(|| "{}".into())
     }
 
     /// Forgets the shopper.

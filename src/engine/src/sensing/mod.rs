@@ -486,29 +486,52 @@ impl Sensing {
     /// Why the current moment and risk are what they are: `{moment, scores, evidence:
     /// [{evidence, moment, weight}], risk, riskFactors: [{factor, weight}], stage, channel}`.
     pub fn explain(&self) -> Value {
+        let mut out = String::new();
+        self.write_explain(&mut out);
+        Value::parse(&out).unwrap_or_default()
+    }
+
+    /// [`Sensing::explain`] written straight to JSON text at the end of `out`.
+    pub fn write_explain(&self, out: &mut String) {
         let m = &self.moments;
-        let evidence = m
-            .log
-            .iter()
-            .map(|(w, i, x)| obj(vec![("evidence", w.as_str().into()), ("moment", NAMES[*i].into()), ("weight", Value::Num(*x))]))
-            .collect();
-        let factors = self
-            .risk_parts(self.now)
-            .iter()
-            .filter(|(_, w)| round2(*w) > 0.0)
-            .map(|(f, w)| obj(vec![("factor", (*f).into()), ("weight", Value::Num(round2(*w)))]))
-            .collect();
         let ctx = &self.ctx;
-        let get = |p: &str| ctx.pointer(p).cloned().unwrap_or_default();
-        obj(vec![
-            ("moment", get("moment")),
-            ("scores", get("momentScores")),
-            ("evidence", Value::Arr(evidence)),
-            ("risk", get("abandonment.risk")),
-            ("riskFactors", Value::Arr(factors)),
-            ("stage", get("journey.stage")),
-            ("channel", get("channel")),
-        ])
+        let mut w = ObjWriter::new(out);
+        let get = |w: &mut ObjWriter, k: &str, p: &str| ctx.pointer(p).unwrap_or(&Value::Null).write_json(w.key(k));
+        get(&mut w, "moment", "moment");
+        get(&mut w, "scores", "momentScores");
+        let o = w.key("evidence");
+        o.push('[');
+        for (n, (what, i, x)) in m.log.iter().enumerate() {
+            if n > 0 {
+                o.push(',');
+            }
+            let mut e = ObjWriter::new(o);
+            e.str("evidence", Some(what));
+            e.str("moment", Some(NAMES[*i]));
+            e.num("weight", *x);
+            e.end();
+        }
+        o.push(']');
+        get(&mut w, "risk", "abandonment.risk");
+        let o = w.key("riskFactors");
+        o.push('[');
+        let mut first = true;
+        for (f, x) in &self.risk_parts(self.now) {
+            let x = round2(*x);
+            if x > 0.0 {
+                if !std::mem::replace(&mut first, false) {
+                    o.push(',');
+                }
+                let mut e = ObjWriter::new(o);
+                e.str("factor", Some(f));
+                e.num("weight", x);
+                e.end();
+            }
+        }
+        o.push(']');
+        get(&mut w, "stage", "journey.stage");
+        get(&mut w, "channel", "channel");
+        w.end();
     }
 
     /// Forget the shopper (profile, cart, session); a new id from `seed`. The current page and
@@ -995,9 +1018,6 @@ fn raise(signals: &mut Vec<String>, name: &str) {
     signals.push(name.to_string());
 }
 
-fn obj(members: Vec<(&str, Value)>) -> Value {
-    Value::Obj(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-}
 
 /// An array of strings (rather than `Value::from(list.clone())`, which clones the `Vec` and then
 /// converts it in place: two generic instances).
