@@ -174,11 +174,30 @@ fn render_attr(name: &str, value: &str, ctx: &Value) -> Option<String> {
 
 /// Renders emitted event properties: every string inside is a text template.
 fn render_props(v: &Value, ctx: &Value) -> Value {
+    let mut out = v.clone();
+    render_props_in(&mut out, ctx);
+    out
+}
+
+/// [`render_props`] in place, on a copy.
+fn render_props_in(v: &mut Value, ctx: &Value) {
     match v {
-        Value::Str(s) if contains(s, "{{") => Value::Str(render_text(s, ctx)),
-        Value::Arr(a) => Value::Arr(a.iter().map(|x| render_props(x, ctx)).collect()),
-        Value::Obj(m) => Value::Obj(m.iter().map(|(k, x)| (k.clone(), render_props(x, ctx))).collect()),
-        other => other.clone(),
+        Value::Str(s) => {
+            if contains(s, "{{") {
+                *s = render_text(s, ctx);
+            }
+        }
+        Value::Arr(a) => {
+            for x in a {
+                render_props_in(x, ctx);
+            }
+        }
+        Value::Obj(m) => {
+            for (_, x) in m {
+                render_props_in(x, ctx);
+            }
+        }
+        _ => {}
     }
 }
 
