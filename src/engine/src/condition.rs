@@ -855,7 +855,7 @@ impl Cx<'_> {
                 let key = key.or(entry.get("attributeKey")).and_then(Value::as_str);
                 match (key.and_then(Path::new), entry.get("values")) {
                     (Some(p), Some(Value::Arr(x))) => {
-                        Clause::Path(p, Op::In { set: x.iter().map(|x| lit(x, false)).collect(), ci: false, neg: false }, Box::new([]))
+                        Clause::Path(p, Op::In { set: lits(x, false), ci: false, neg: false }, Box::new([]))
                     }
                     _ => Clause::False,
                 }
@@ -937,7 +937,7 @@ impl Cx<'_> {
             "$in" | "$nin" | "$ini" | "$nini" => match a {
                 Value::Arr(items) => {
                     let ci = name.ends_with("i");
-                    Op::In { set: items.iter().map(|x| lit(x, ci)).collect(), ci, neg: name.starts_with("$n") }
+                    Op::In { set: lits(items, ci), ci, neg: name.starts_with("$n") }
                 }
                 _ => needs(self, "an array"),
             },
@@ -956,7 +956,7 @@ impl Cx<'_> {
                     Some(_) => None,
                 };
                 match items {
-                    Some(x) => Op::In { set: x.iter().map(|x| lit(x, false)).collect(), ci: false, neg },
+                    Some(x) => Op::In { set: lits(x, false), ci: false, neg },
                     None => Op::False,
                 }
             }
@@ -1012,6 +1012,15 @@ impl Cx<'_> {
 /// Concatenates (a smaller alternative to `format!` for messages).
 fn cat(parts: &[&str]) -> String {
     crate::small::cat(parts)
+}
+
+/// The literals of an `$in`-style list (a plain push loop: one copy, no `FromIterator` instance).
+fn lits(items: &[Value], ci: bool) -> Box<[Lit]> {
+    let mut set = Vec::with_capacity(items.len());
+    for x in items {
+        set.push(lit(x, ci));
+    }
+    set.into_boxed_slice()
 }
 
 fn lit(v: &Value, ci: bool) -> Lit {
