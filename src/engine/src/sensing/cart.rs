@@ -190,17 +190,14 @@ impl Cart {
 
     /// Reads what [`Cart::to_value`] wrote; anything malformed is left out.
     pub fn from_value(v: &Value) -> Cart {
-        let lines = v
-            .get("lines")
-            .and_then(Value::as_array)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|l| {
-                let a = l.as_array()?;
-                let (key, qty) = (a.first()?.as_str()?, num(a.get(2)));
-                (qty > 0.0).then(|| Line { key: key.to_string(), price: num(a.get(1)), qty })
-            })
-            .collect();
+        let mut lines = Vec::new();
+        for l in v.get("lines").and_then(Value::as_array).unwrap_or(&[]) {
+            let Some(a) = l.as_array() else { continue };
+            let (Some(key), qty) = (a.first().and_then(Value::as_str), num(a.get(2))) else { continue };
+            if qty > 0.0 {
+                lines.push(Line { key: key.to_string(), price: num(a.get(1)), qty });
+            }
+        }
         Cart {
             lines,
             currency: v.get("currency").and_then(Value::as_str).map(str::to_string),

@@ -974,7 +974,12 @@ impl Sensing {
         let g = |k: &str| num(s.get(k));
         self.pageviews = g("pageviews");
         self.search_count = g("searchCount");
-        self.queries = s.get("queries").and_then(Value::as_array).unwrap_or(&[]).iter().filter_map(Value::as_str).map(str::to_string).collect();
+        self.queries.clear();
+        for q in s.get("queries").and_then(Value::as_array).unwrap_or(&[]) {
+            if let Some(q) = q.as_str() {
+                self.queries.push(q.to_string());
+            }
+        }
         let extra = self.queries.len().saturating_sub(LAST_QUERIES);
         self.queries.drain(..extra);
         if let Some(t) = Touch::from_value(s.get("touch")) {
@@ -994,16 +999,13 @@ impl Sensing {
             }
             self.moments.at = num(m.get("at"));
             self.moments.moment = (num(m.get("moment")) as usize).min(NONE);
-            self.moments.log = m
-                .get("log")
-                .and_then(Value::as_array)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|e| {
-                    let e = e.as_array()?;
-                    Some((e.first()?.as_str()?.to_string(), (num(e.get(1)) as usize).min(BUY), num(e.get(2))))
-                })
-                .collect();
+            self.moments.log.clear();
+            for e in m.get("log").and_then(Value::as_array).unwrap_or(&[]) {
+                if let Some(w) = e.as_array().and_then(|e| e.first()).and_then(Value::as_str) {
+                    let e = e.as_array().unwrap_or(&[]);
+                    self.moments.log.push((w.to_string(), (num(e.get(1)) as usize).min(BUY), num(e.get(2))));
+                }
+            }
         }
         self.sync_search();
         self.sync_utm();
