@@ -154,8 +154,11 @@ fn is_modal(a: &Action) -> bool {
 impl Decider {
     /// A decider, restoring caps from the stored profile's `caps` (if any).
     pub fn new(bundle: &Bundle, stored: Option<&Value>) -> Decider {
-        let ids: Vec<String> = bundle.rules.iter().map(|r| r.id.clone()).collect();
-        let mut fires = vec![Vec::new(); ids.len()];
+        let (mut ids, mut fires) = (Vec::new(), Vec::new());
+        for r in &bundle.rules {
+            ids.push(r.id.clone());
+            fires.push(Vec::new());
+        }
         let mut pending = Vec::new();
         let num = |v: &Value, i: usize| v.as_array().and_then(|a| a.get(i)).and_then(Value::as_f64);
         if let Some(s) = stored {
