@@ -175,7 +175,13 @@ fn num_text(n: f64) -> String {
 /// words), for "did you mean" hints.
 pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     let norm = |s: &str| -> Vec<char> {
-        s.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).map(crate::unicode::lower_char).collect()
+        let mut v = Vec::new();
+        for c in s.chars() {
+            if !matches!(c, '-' | '_' | ' ') {
+                v.push(crate::unicode::lower_char(c));
+            }
+        }
+        v
     };
     let w = norm(word);
     let limit = if w.len() >= 8 { 2 } else { 1 };
@@ -192,7 +198,10 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 /// Edit distance, an adjacent swap counting as one edit (optimal string alignment).
 fn edits(a: &[char], b: &[char]) -> usize {
     let w = b.len() + 1;
-    let mut d: Vec<usize> = (0..(a.len() + 1) * w).map(|k| if k < w { k } else if k % w == 0 { k / w } else { 0 }).collect();
+    let mut d: Vec<usize> = Vec::new();
+    for k in 0..(a.len() + 1) * w {
+        d.push(if k < w { k } else if k % w == 0 { k / w } else { 0 });
+    }
     for i in 1..a.len() + 1 {
         for j in 1..b.len() + 1 {
             let mut v = (d[(i - 1) * w + j - 1] + usize::from(a[i - 1] != b[j - 1])).min(d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1);

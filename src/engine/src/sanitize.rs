@@ -409,12 +409,23 @@ fn invisible(c: char) -> bool {
         || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
 }
 
+/// `s` without its invisible characters.
+fn visible(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if !invisible(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `s` entity-decoded until nothing changes, without invisible characters, lowercased; `None`
 /// if it is still changing after eight rounds (no honest value is encoded that deep).
 fn squash(s: &str) -> Option<String> {
-    let mut k: String = s.chars().filter(|&c| !invisible(c)).collect();
+    let mut k = visible(s);
     for _ in 0..8 {
-        let d: String = decode_entities(&k).chars().filter(|&c| !invisible(c)).collect();
+        let d = visible(&decode_entities(&k));
         if d == k {
             return Some(crate::unicode::lower(&k));
         }
