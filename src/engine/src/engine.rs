@@ -104,8 +104,8 @@ impl Engine {
         }
         let mut signals = Vec::new();
         self.sensing.observe(input, now, &mut signals);
-        for signal in signals {
-            self.on_signal(&signal, input, now, &mut effects);
+        for signal in &signals {
+            self.on_signal(signal, input, now, &mut effects);
         }
         if !matches!(input, Input::Scroll { .. } | Input::Activity | Input::Tick) || effects.len() > 1 {
             let json = self.profile_json();
@@ -153,12 +153,10 @@ impl Engine {
         if self.bundle.segments.is_empty() {
             return;
         }
-        let values: Vec<(String, Value)> = self
-            .bundle
-            .segments
-            .iter()
-            .map(|(name, cond)| (name.clone(), Value::Bool(cond.eval(self.sensing.context()))))
-            .collect();
+        let mut values = Vec::new();
+        for (name, cond) in &self.bundle.segments {
+            values.push((name.clone(), Value::Bool(cond.eval(self.sensing.context()))));
+        }
         self.sensing.context_mut().set("segments", Value::Obj(values));
     }
 
