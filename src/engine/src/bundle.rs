@@ -160,7 +160,11 @@ fn get<'v>(m: &'v Obj, key: &str) -> Option<&'v Value> {
 
 /// The keys of an object, in order.
 fn keys(m: &Obj) -> Vec<&str> {
-    m.iter().map(|(k, _)| k.as_str()).collect()
+    let mut out = Vec::new();
+    for (k, _) in m {
+        out.push(k.as_str());
+    }
+    out
 }
 
 fn q(s: &str) -> String {
@@ -217,7 +221,11 @@ fn edits(a: &[char], b: &[char]) -> usize {
 /// The words of a space-separated list. Key lists are kept as one string each: a slice of `&str`
 /// costs the wasm a pointer and a length per entry, and they are only split to report a problem.
 fn words(list: &str) -> Vec<&str> {
-    small::parts(list, b' ').collect()
+    let mut out = Vec::new();
+    for w in small::parts(list, b' ') {
+        out.push(w);
+    }
+    out
 }
 
 fn mean(hint: Option<&str>) -> String {
@@ -288,7 +296,15 @@ pub fn selector_problem(s: &str) -> Option<&'static str> {
 /// Whether `url` may be a link or image: no `javascript:`, `data:` or `vbscript:` scheme (control
 /// characters and whitespace are ignored, as browsers do).
 pub fn safe_url(url: &str) -> bool {
-    let s: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(11).collect::<String>().to_ascii_lowercase();
+    let mut s = String::new();
+    for c in url.chars() {
+        if s.len() >= 11 {
+            break;
+        }
+        if !c.is_whitespace() && !c.is_control() {
+            s.push(c.to_ascii_lowercase());
+        }
+    }
     !(s.starts_with("javascript:") || s.starts_with("data:") || s.starts_with("vbscript:"))
 }
 
@@ -547,7 +563,11 @@ impl Ck {
             self.ty(path, "an array of strings", v);
             return Vec::new();
         };
-        a.iter().enumerate().map(|(i, e)| self.string(e, &index(path, i))).collect()
+        let mut out = Vec::new();
+        for (i, e) in a.iter().enumerate() {
+            out.push(self.string(e, &index(path, i)));
+        }
+        out
     }
 
     fn bundle(&mut self, v: &Value) -> Bundle {
@@ -618,7 +638,10 @@ impl Ck {
             }
             Some(other) => self.ty("rules", "an array of rules", other),
         }
-        let names: Vec<&str> = b.segments.iter().map(|(n, _)| n.as_str()).collect();
+        let mut names: Vec<&str> = Vec::new();
+        for (n, _) in &b.segments {
+            names.push(n);
+        }
         for (path, name) in &seg_refs {
             if !names.contains(&name.as_str()) {
                 let known = if names.is_empty() { "the bundle defines no segments".to_string() } else { cat(&["segments are: ", &small::join(&names, ", ")]) };
@@ -651,7 +674,10 @@ impl Ck {
                     let mut parts = small::parts(k, b'.');
                     let root = parts.next().unwrap_or_default();
                     let field = parts.next();
-                    let roots: Vec<&str> = CONTEXT.iter().map(|(r, _)| *r).collect();
+                    let mut roots: Vec<&str> = Vec::new();
+                    for (r, _) in CONTEXT {
+                        roots.push(r);
+                    }
                     match CONTEXT.iter().find(|(r, _)| *r == root) {
                         Some((_, fields)) if fields.first() == Some(&"*") => {
                             if root == "segments" {
@@ -1126,8 +1152,14 @@ impl Ck {
     fn button(&mut self, v: &Value, path: &str, ids: &[&str]) -> Option<FlowButton> {
         let m = self.obj(v, path, "button", "label next href emit do")?;
         let label = self.name(m, "label", path);
-        let targets: Vec<&(String, Value)> = m.iter().filter(|(k, _)| k != "label").collect();
-        let [(kind, t)] = targets.as_slice() else {
+        let (mut target, mut n) = (None, 0);
+        for e in m {
+            if e.0 != "label" {
+                target = Some(e);
+                n += 1;
+            }
+        }
+        let (Some((kind, t)), 1) = (target, n) else {
             self.err_s(path, "needs exactly one of \"next\", \"href\", \"emit\" or \"do\"");
             return None;
         };
