@@ -815,7 +815,11 @@ impl Cx<'_> {
                                 &owned
                             }
                         };
-                        let subs = list.iter().enumerate().map(|(i, c)| self.cond(c, &index(&at, i))).collect();
+                        let mut subs = Vec::new();
+                        for (i, c) in list.iter().enumerate() {
+                            subs.push(self.cond(c, &index(&at, i)));
+                        }
+                        let subs = subs.into_boxed_slice();
                         match k.as_str() {
                             "$or" => Clause::Or(subs),
                             "$nor" => Clause::Nor(subs),

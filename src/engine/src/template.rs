@@ -104,13 +104,12 @@ fn render(t: &str, ctx: &Value, mode: Mode) -> String {
         if let Some(v) = ctx.pointer(path.trim()) {
             text_of(v, &mut raw);
         }
-        let v: String = raw
-            .chars()
-            .filter(|&c| {
-                !(c.is_control() && c != '\n' && c != '\t'
-                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
-            })
-            .collect();
+        let mut v = String::new();
+        for c in raw.chars() {
+            if !(c.is_control() && c != '\n' && c != '\t' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
+                v.push(c);
+            }
+        }
         if v.is_empty() {
             out.push_str(fallback.trim());
             continue;

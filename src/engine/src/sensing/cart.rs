@@ -47,14 +47,14 @@ fn round(v: f64) -> f64 {
 
 /// The lines an event describes (see the module doc).
 pub fn event_lines(items: &[Item], value: Option<f64>) -> Vec<Line> {
-    let mut lines: Vec<Line> = items
-        .iter()
-        .map(|i| Line {
+    let mut lines: Vec<Line> = Vec::new();
+    for i in items {
+        lines.push(Line {
             key: if i.id.is_empty() { i.name.clone() } else { i.id.clone() },
             price: if i.price.is_finite() && i.price > 0.0 { i.price } else { 0.0 },
             qty: if i.quantity.is_finite() && i.quantity > 0.0 { i.quantity } else { 1.0 },
-        })
-        .collect();
+        });
+    }
     let value = value.filter(|v| v.is_finite() && *v > 0.0);
     if let Some(v) = value {
         let qty: f64 = lines.iter().map(|l| l.qty).sum();

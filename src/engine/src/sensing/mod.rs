@@ -706,7 +706,13 @@ impl Sensing {
     }
 
     fn search(&mut self, query: &str, source: Source, t: f64, signals: &mut Vec<String>) {
-        let q: String = query.trim().chars().take(200).collect();
+        let mut q = String::new();
+        for (i, c) in query.trim().chars().enumerate() {
+            if i == 200 {
+                break;
+            }
+            q.push(c);
+        }
         if q.is_empty() {
             return;
         }
@@ -748,7 +754,12 @@ impl Sensing {
         }
         self.active(t);
         let lines = event_lines(items, value);
-        let keys: Vec<String> = lines.iter().filter(|l| !l.key.is_empty()).map(|l| l.key.clone()).collect();
+        let mut keys: Vec<String> = Vec::new();
+        for l in &lines {
+            if !l.key.is_empty() {
+                keys.push(l.key.clone());
+            }
+        }
         let worth: f64 = lines.iter().map(|l| l.price * l.qty).sum();
         if let Some(r) = self.recent.as_mut() {
             if r.name == name
