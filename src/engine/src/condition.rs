@@ -795,53 +795,54 @@ impl Cx<'_> {
                 Value::Obj(entries(v))
             }
         };
-        let clauses = src
-            .as_object()
-            .unwrap_or_default()
-            .iter()
-            .map(|(k, x)| {
-                let at = join(path, k);
-                match k.as_str() {
-                    "$or" | "$nor" | "$and" => {
-                        let owned;
-                        let list: &[Value] = match x {
-                            Value::Arr(a) => a,
-                            _ => {
-                                self.err(&at, cat(&[k, " needs an array of conditions"]));
-                                if x.is_null() {
-                                    return Clause::False;
-                                }
-                                owned = entries(x).into_iter().map(|e| e.1).collect::<Vec<_>>();
-                                &owned
-                            }
-                        };
-                        let mut subs = Vec::new();
-                        for (i, c) in list.iter().enumerate() {
-                            subs.push(self.cond(c, &index(&at, i)));
-                        }
-                        let subs = subs.into_boxed_slice();
-                        match k.as_str() {
-                            "$or" => Clause::Or(subs),
-                            "$nor" => Clause::Nor(subs),
-                            _ => Clause::And(subs),
-                        }
-                    }
-                    "$not" => Clause::Not(Box::new(self.cond(x, &at))),
-                    "$savedGroup" => self.saved_group(x, &at),
+        let mut clauses = Vec::new();
+        for (k, x) in src.as_object().unwrap_or_default() {
+            clauses.push(self.clause(k, x, path));
+        }
+        Condition { clauses: clauses.into_boxed_slice(), src }
+    }
+
+    /// One member `k: x` of a condition object at `path`.
+    fn clause(&mut self, k: &str, x: &Value, path: &str) -> Clause {
+        let at = join(path, k);
+        match k {
+            "$or" | "$nor" | "$and" => {
+                let owned;
+                let list: &[Value] = match x {
+                    Value::Arr(a) => a,
                     _ => {
-                        let Some(p) = Path::new(k) else {
-                            self.err(&at, "path is too long".into());
+                        self.err(&at, cat(&[k, " needs an array of conditions"]));
+                        if x.is_null() {
                             return Clause::False;
-                        };
-                        let mut ops = self.test(x, &at, false).into_vec();
-                        // Never empty (an operator object has a key); `!== Never` holds, as `{}` would.
-                        let op = if ops.is_empty() { Op::Ne(Lit::Never) } else { ops.remove(0) };
-                        Clause::Path(p, op, ops.into())
+                        }
+                        owned = entries(x).into_iter().map(|e| e.1).collect::<Vec<_>>();
+                        &owned
                     }
+                };
+                let mut subs = Vec::new();
+                for (i, c) in list.iter().enumerate() {
+                    subs.push(self.cond(c, &index(&at, i)));
                 }
-            })
-            .collect();
-        Condition { clauses, src }
+                let subs = subs.into_boxed_slice();
+                match k {
+                    "$or" => Clause::Or(subs),
+                    "$nor" => Clause::Nor(subs),
+                    _ => Clause::And(subs),
+                }
+            }
+            "$not" => Clause::Not(Box::new(self.cond(x, &at))),
+            "$savedGroup" => self.saved_group(x, &at),
+            _ => {
+                let Some(p) = Path::new(k) else {
+                    self.err(&at, "path is too long".into());
+                    return Clause::False;
+                };
+                let mut ops = self.test(x, &at, false).into_vec();
+                // Never empty (an operator object has a key); `!== Never` holds, as `{}` would.
+                let op = if ops.is_empty() { Op::Ne(Lit::Never) } else { ops.remove(0) };
+                Clause::Path(p, op, ops.into())
+            }
+        }
     }
 
     /// `{"$savedGroup": {"id", "attributeKey"?}}`: a "list" group is `$in` on its attribute, a
@@ -881,7 +882,13 @@ impl Cx<'_> {
             Value::Num(n) => Op::Num(*n),
             Value::Bool(b) => Op::Bool(*b),
             Value::Null => Op::Null,
-            Value::Obj(m) if is_operator_object(v) => return m.iter().map(|(k, a)| self.op(k, a, path)).collect(),
+            Value::Obj(m) if is_operator_object(v) => {
+                let mut ops = Vec::new();
+                for (k, a) in m {
+                    ops.push(self.op(k, a, path));
+                }
+                return ops.into_boxed_slice();
+            }
             Value::Obj(m) => {
                 if m.iter().any(|(k, _)| k.starts_with("$")) {
                     self.problems.push(Problem::warning(
@@ -982,7 +989,11 @@ impl Cx<'_> {
             "$all" | "$alli" => match a {
                 Value::Arr(items) => {
                     let at = join(path, name);
-                    Op::All(items.iter().map(|x| self.test(x, &at, name == "$alli")).collect())
+                    let mut all = Vec::new();
+                    for x in items {
+                        all.push(self.test(x, &at, name == "$alli"));
+                    }
+                    Op::All(all.into_boxed_slice())
                 }
                 _ => needs(self, "an array"),
             },
