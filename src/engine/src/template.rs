@@ -204,7 +204,13 @@ fn render_props_in(v: &mut Value, ctx: &Value) {
 /// text, HTML fields escaped and sanitized, URLs checked; flows and their `do` actions too.
 /// Actions that would set an unsafe attribute are left out.
 pub fn render_actions(actions: &[Action], ctx: &Value) -> Vec<Action> {
-    actions.iter().filter_map(|a| render_action(a, ctx)).collect()
+    let mut out = Vec::new();
+    for a in actions {
+        if let Some(a) = render_action(a, ctx) {
+            out.push(a);
+        }
+    }
+    out
 }
 
 fn render_action(a: &Action, ctx: &Value) -> Option<Action> {
@@ -230,16 +236,12 @@ fn render_action(a: &Action, ctx: &Value) -> Option<Action> {
             dismiss: p.dismiss.as_ref().map(t),
             flow: p.flow.as_ref().map(|f| Flow {
                 start: f.start.clone(),
-                nodes: f
-                    .nodes
-                    .iter()
-                    .map(|n| FlowNode {
-                        id: n.id.clone(),
-                        text: t(&n.text),
-                        buttons: n
-                            .buttons
-                            .iter()
-                            .map(|b| FlowButton {
+                nodes: {
+                    let mut nodes = Vec::new();
+                    for n in &f.nodes {
+                        let mut buttons = Vec::new();
+                        for b in &n.buttons {
+                            buttons.push(FlowButton {
                                 label: t(&b.label),
                                 target: match &b.target {
                                     ButtonTarget::Href(u) => ButtonTarget::Href(link(u, ctx)),
@@ -249,10 +251,12 @@ fn render_action(a: &Action, ctx: &Value) -> Option<Action> {
                                     }
                                     next => next.clone(),
                                 },
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+                            });
+                        }
+                        nodes.push(FlowNode { id: n.id.clone(), text: t(&n.text), buttons });
+                    }
+                    nodes
+                },
             }),
         })),
         Action::Emit { name, props } => Action::Emit { name: name.clone(), props: render_props(props, ctx) },
