@@ -815,24 +815,26 @@ impl Ck {
     }
 
     fn on(&mut self, v: &Value, path: &str) -> Vec<String> {
-        let names = match v {
-            Value::Str(s) => vec![(path.to_string(), s.clone())],
+        let (mut paths, mut names) = (Vec::new(), Vec::new());
+        match v {
+            Value::Str(s) => {
+                paths.push(path.to_string());
+                names.push(s.clone());
+            }
             Value::Arr(a) => {
                 if a.is_empty() {
                     self.err_s(path, "is empty, so the rule is never considered; leave \"on\" out to consider every signal");
                 }
-                a.iter().enumerate().map(|(i, e)| {
+                for (i, e) in a.iter().enumerate() {
                     let p = index(path, i);
-                    let s = self.string(e, &p);
-                    (p, s)
-                }).collect()
+                    names.push(self.string(e, &p));
+                    paths.push(p);
+                }
             }
-            _ => {
-                self.ty(path, "a signal name or an array of them", v);
-                Vec::new()
-            }
-        };
-        for (p, n) in &names {
+            _ => self.ty(path, "a signal name or an array of them", v),
+        }
+        for (k, n) in names.iter().enumerate() {
+            let p = &paths[k];
             if n.is_empty() || SIGNALS.contains(&n.as_str()) {
                 continue;
             }
@@ -841,7 +843,7 @@ impl Ck {
                 None => self.warn(p, cat(&[&q(n), " is not a built-in signal: the rule fires only when the page calls track(", &q(n), ")"])),
             }
         }
-        names.into_iter().map(|(_, n)| n).collect()
+        names
     }
 
     fn cap(&mut self, v: &Value, path: &str) -> Option<Cap> {
@@ -1029,7 +1031,7 @@ impl Ck {
                         }
                         Some(other) => ck.strings(other, &kp),
                     };
-                    if names.is_empty() || names.iter().any(|n| n.is_empty() || n.contains(char::is_whitespace)) {
+                    if names.is_empty() || names.iter().any(|n| n.is_empty() || n.chars().any(char::is_whitespace)) {
                         ck.err_s(&kp, "must be class names: a string or an array of names without spaces");
                     }
                     names

@@ -1196,9 +1196,15 @@ fn write_padded(v: V, w: &mut dyn Out) -> fmt::Result {
         Some(i) => &s[..line + i],
         None => s,
     };
-    let mut count = 0;
-    for (i, part) in s.split(['-', '.']).enumerate() {
-        if i > 0 {
+    // Split on `-` and `.` by bytes (both ASCII): no `[char; 2]` searcher.
+    let (b, mut start, mut count) = (s.as_bytes(), 0, 0);
+    for i in 0..=b.len() {
+        if i < b.len() && b[i] != b'-' && b[i] != b'.' {
+            continue;
+        }
+        let part = &s[start..i];
+        start = i + 1;
+        if count > 0 {
             put_char(w, '-')?;
         }
         if !part.is_empty() && part.bytes().all(|c| c.is_ascii_digit()) {
