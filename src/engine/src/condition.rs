@@ -705,7 +705,7 @@ fn literal_pattern(p: &str, ci: bool) -> Option<Matcher> {
             Some(r) => (2, r),
             None => (0, alt),
         };
-        if alt.contains(['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}']) {
+        if alt.bytes().any(|b| b"\\^$.|?*+()[]{}".contains(&b)) {
             return None;
         }
         alts.push((a1 | a2, alt.into()));
@@ -1102,7 +1102,7 @@ fn is_js_space(c: char) -> bool {
 
 /// JavaScript's `Number(string)`.
 fn str_to_number(s: &str) -> f64 {
-    let t = s.trim_matches(is_js_space);
+    let t = crate::small::trim_by(s, is_js_space);
     if t.is_empty() {
         return 0.0;
     }
@@ -1191,7 +1191,12 @@ fn write_padded(v: V, w: &mut dyn Out) -> fmt::Result {
     };
     let s = s.strip_prefix("v").unwrap_or(s);
     // `\+.*$`: from the first `+` that has no line break after it.
-    let line = s.rfind(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(0, |i| i + 1);
+    let mut line = 0;
+    for (i, c) in s.char_indices() {
+        if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
+            line = i + 1;
+        }
+    }
     let s = match crate::small::find_byte(&s[line..], b'+') {
         Some(i) => &s[..line + i],
         None => s,

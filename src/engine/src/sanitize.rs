@@ -436,7 +436,7 @@ fn squash(s: &str) -> Option<String> {
 
 fn check_url(url: &str, image: bool) -> Option<String> {
     let clean: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
-    let clean = clean.trim_matches(|c: char| c <= ' ').to_string();
+    let clean = crate::small::trim_by(&clean, |c| c <= ' ').to_string();
     let k = squash(&clean)?;
     let ok = match k.bytes().position(|b| matches!(b, b':' | b'/' | b'?' | b'#' | b'\\')) {
         Some(p) if k[p..].starts_with(":") => {
@@ -476,6 +476,6 @@ pub fn is_safe_style(css: &str) -> bool {
     }
     split(&k, "url(").iter().skip(1).all(|u| {
         let u = &u[..crate::small::find_byte(u, b')').unwrap_or(u.len())];
-        safe_image_url(u.trim_matches(['"', '\''])).is_some()
+        safe_image_url(crate::small::trim_by(u, |c| matches!(c, '"' | '\''))).is_some()
     })
 }
