@@ -249,7 +249,7 @@ fn render_action(a: &Action, ctx: &Value) -> Option<Action> {
                                     ButtonTarget::Emit { name, props } => {
                                         ButtonTarget::Emit { name: name.clone(), props: render_props(props, ctx) }
                                     }
-                                    next => next.clone(),
+                                    ButtonTarget::Next(n) => ButtonTarget::Next(n.clone()),
                                 },
                             });
                         }
@@ -260,6 +260,9 @@ fn render_action(a: &Action, ctx: &Value) -> Option<Action> {
             }),
         })),
         Action::Emit { name, props } => Action::Emit { name: name.clone(), props: render_props(props, ctx) },
-        other => other.clone(),
+        // Copied field by field: no `Action::clone` (with its prompt and flow copies) in the wasm.
+        Action::Class { selector, add, remove } => Action::Class { selector: selector.clone(), add: add.clone(), remove: remove.clone() },
+        Action::Hide(s) => Action::Hide(s.clone()),
+        Action::Show(s) => Action::Show(s.clone()),
     })
 }
