@@ -942,7 +942,13 @@ impl Ck {
             self.ty(path, "an array of actions", v);
             return Vec::new();
         };
-        a.iter().enumerate().filter_map(|(i, x)| self.action(x, &index(path, i))).collect()
+        let mut out = Vec::new();
+        for (i, x) in a.iter().enumerate() {
+            if let Some(x) = self.action(x, &index(path, i)) {
+                out.push(x);
+            }
+        }
+        out
     }
 
     fn action(&mut self, v: &Value, path: &str) -> Option<Action> {

@@ -273,7 +273,11 @@ impl Decider {
             let bucket = if r.holdout > 0.0 { hash(&r.id, shopper, 2).unwrap_or(1.0) } else { 1.0 };
             let variant = if bucket < r.holdout { Variant::Holdout } else { Variant::Shown };
             let actions = if variant == Variant::Shown {
-                claims.extend(r.actions.iter().enumerate().filter(|(_, a)| a.selector().is_some() || is_modal(a)).map(|(ai, _)| (i, ai)));
+                for (ai, a) in r.actions.iter().enumerate() {
+                    if a.selector().is_some() || is_modal(a) {
+                        claims.push((i, ai));
+                    }
+                }
                 self.why[i] = Why::Shown;
                 render_actions(&r.actions, ctx)
             } else {
@@ -369,7 +373,8 @@ impl Decider {
     pub(crate) fn write_json(&self, out: &mut String) {
         let mut w = ObjWriter::new(out);
         let mut fires = ObjWriter::new(w.key("fires"));
-        for (id, f) in self.ids.iter().zip(&self.fires).filter(|(_, f)| !f.is_empty()) {
+        for (k, f) in self.fires.iter().enumerate() {
+            let (Some(id), false) = (self.ids.get(k), f.is_empty()) else { continue };
             let o = fires.key(id);
             o.push('[');
             for (i, &(ms, v)) in f.iter().enumerate() {

@@ -435,7 +435,12 @@ fn squash(s: &str) -> Option<String> {
 }
 
 fn check_url(url: &str, image: bool) -> Option<String> {
-    let clean: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let mut clean = String::new();
+    for c in url.chars() {
+        if !matches!(c, '\t' | '\n' | '\r') {
+            clean.push(c);
+        }
+    }
     let clean = crate::small::trim_by(&clean, |c| c <= ' ').to_string();
     let k = squash(&clean)?;
     let ok = match k.bytes().position(|b| matches!(b, b':' | b'/' | b'?' | b'#' | b'\\')) {

@@ -80,8 +80,8 @@ fn write_touch(t: Option<&Touch>, out: &mut String) {
     };
     let mut w = ObjWriter::new(out);
     w.str("channel", Some(t.channel));
-    for (k, v) in ["source", "medium", "campaign"].iter().zip(&t.utm) {
-        w.str(k, v.as_deref());
+    for (i, k) in ["source", "medium", "campaign"].iter().enumerate() {
+        w.str(k, t.utm[i].as_deref());
     }
     w.num("at", t.at);
     w.end();
@@ -957,8 +957,8 @@ impl Sensing {
     }
 
     fn sync_utm(&mut self) {
-        for (k, v) in ["source", "medium", "campaign"].iter().zip(&self.touch.utm) {
-            *at(&mut self.ctx, "utm", k) = v.clone().into();
+        for (i, k) in ["source", "medium", "campaign"].iter().enumerate() {
+            *at(&mut self.ctx, "utm", k) = self.touch.utm[i].clone().into();
         }
     }
 
@@ -1035,7 +1035,11 @@ fn raise(signals: &mut Vec<String>, name: &str) {
 /// An array of strings (rather than `Value::from(list.clone())`, which clones the `Vec` and then
 /// converts it in place: two generic instances).
 fn strings(list: &[String]) -> Value {
-    Value::Arr(list.iter().map(|s| Value::Str(s.clone())).collect())
+    let mut out = Vec::new();
+    for s in list {
+        out.push(Value::Str(s.clone()));
+    }
+    Value::Arr(out)
 }
 
 fn cat(parts: &[&str]) -> String {
