@@ -314,10 +314,10 @@ impl Decider {
     /// rule capped at once per session fires once across tabs.
     pub fn merge(&mut self, bundle: &Bundle, stored: &Value) {
         let other = Decider::new(bundle, Some(stored));
-        for (i, theirs) in other.fires.into_iter().enumerate() {
+        for (i, theirs) in other.fires.iter().enumerate() {
             let Some(max) = bundle.rules.get(i).and_then(|r| r.cap.as_ref()).map(|c| c.max as usize) else { continue };
             let mine = &mut self.fires[i];
-            for f in theirs {
+            for &f in theirs {
                 if !mine.contains(&f) {
                     mine.push(f);
                 }

@@ -88,8 +88,8 @@ impl Engine {
             }
             None => None,
         };
-        let (sensing, w) = Sensing::new(&bundle.settings, profile.as_ref(), now, seed);
-        warnings.extend(w);
+        let (sensing, mut w) = Sensing::new(&bundle.settings, profile.as_ref(), now, seed);
+        warnings.append(&mut w);
         let decider = Decider::new(&bundle, profile.as_ref().and_then(|p| p.get("caps")));
         let mut engine = Engine { bundle, sensing, decider, persisted: String::new() };
         engine.persisted = engine.profile_json();

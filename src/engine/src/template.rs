@@ -124,7 +124,9 @@ fn render(t: &str, ctx: &Value, mode: Mode) -> String {
                         out.push(b as char);
                     } else {
                         const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                        out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
+                        out.push('%');
+                        out.push(HEX[usize::from(b >> 4)] as char);
+                        out.push(HEX[usize::from(b & 15)] as char);
                     }
                 }
             }

@@ -664,7 +664,7 @@ impl Sensing {
         } else {
             // No telling page type: the path's words may still say something (`/sale`, `/huong-dan`).
             let mut seen = [false; 4];
-            for x in self.moments.matches(path) {
+            for x in &self.moments.matches(path) {
                 if !std::mem::replace(&mut seen[x.moment], true) {
                     self.ev(t, cat(&["path ", path, ": ", &x.phrase]), x.moment, 0.4);
                 }
@@ -737,7 +737,7 @@ impl Sensing {
         raise(signals, "search");
         let q = self.queries.last().cloned().unwrap_or_default();
         let mut per = [0.0f64; 4];
-        for x in self.moments.matches(&q) {
+        for x in &self.moments.matches(&q) {
             let w = x.weight.min(moments::SEARCH_CAP - per[x.moment]);
             if w > 0.0 {
                 per[x.moment] += w;
