@@ -151,6 +151,14 @@ fn is_modal(a: &Action) -> bool {
     matches!(a, Action::Prompt(p) if p.layout == Layout::Modal)
 }
 
+/// Drops the first `n` fires (the oldest; `n <= v.len()`): a plain shift instead of a `Drain`.
+fn drop_oldest(v: &mut Vec<(f64, f64)>, n: usize) {
+    for k in n..v.len() {
+        v[k - n] = v[k];
+    }
+    v.truncate(v.len() - n);
+}
+
 impl Decider {
     /// A decider, restoring caps from the stored profile's `caps` (if any).
     pub fn new(bundle: &Bundle, stored: Option<&Value>) -> Decider {
@@ -294,7 +302,7 @@ impl Decider {
                     CapWindow::Lifetime => true,
                 });
                 let extra = fires.len().saturating_sub(cap.max as usize);
-                fires.drain(..extra);
+                drop_oldest(fires, extra);
             }
             self.pending.push(Pending { rule: i, variant, ms: now.ms, visit: self.visit });
             decisions.push(Decision { rule: i, variant, actions });
@@ -331,7 +339,7 @@ impl Decider {
                 }
             }
             let extra = mine.len().saturating_sub(max);
-            mine.drain(..extra);
+            drop_oldest(mine, extra);
         }
         for p in other.pending {
             if self.pending.len() < MAX_PENDING && !self.pending.iter().any(|q| q.rule == p.rule && q.ms == p.ms) {
