@@ -358,7 +358,7 @@ pub fn format_local(ms: f64) -> String {
     let mut s = num_text(y as f64);
     let parts = [(b'-', m), (b'-', d), (b'T', mins / 60), (b':', mins % 60)];
     for &(sep, n) in &parts[..if mins > 0 { 4 } else { 2 }] {
-        for b in [sep, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8] {
+        for &b in &[sep, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8] {
             s.push(char::from(b));
         }
     }

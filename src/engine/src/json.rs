@@ -619,7 +619,7 @@ pub fn write_str(s: &str, out: &mut String) {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 let u = c as u32;
                 out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
+                for &shift in &[12, 8, 4, 0] {
                     out.push(HEX[((u >> shift) & 0xf) as usize] as char);
                 }
             }

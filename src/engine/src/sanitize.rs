@@ -180,7 +180,8 @@ pub fn sanitize_html(html: &str) -> String {
                     }
                 }
             } else if let Some(p) = open.iter().rposition(|&e| e == t.name) {
-                for e in open.drain(p..).rev() {
+                while open.len() > p {
+                    let e = open.pop().unwrap_or_default();
                     out.push_str("</");
                     out.push_str(e);
                     out.push('>');
