@@ -311,7 +311,9 @@ impl Decider {
             let (visit, window) = (self.visit, self.window_ms);
             self.pending.retain(|p| p.visit == visit || now.ms - p.ms <= window);
             let extra = self.pending.len().saturating_sub(MAX_PENDING);
-            self.pending.drain(..extra);
+            for _ in 0..extra {
+                self.pending.remove(0);
+            }
         }
         self.order = order;
         self.claims = claims;

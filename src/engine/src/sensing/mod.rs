@@ -992,7 +992,9 @@ impl Sensing {
             }
         }
         let extra = self.queries.len().saturating_sub(LAST_QUERIES);
-        self.queries.drain(..extra);
+        for _ in 0..extra {
+            self.queries.remove(0);
+        }
         if let Some(t) = Touch::from_value(s.get("touch")) {
             self.touch = t;
         }
