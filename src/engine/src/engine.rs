@@ -125,8 +125,8 @@ impl Engine {
                 Input::Track { props, .. } => props.get("value").and_then(Value::as_f64),
                 _ => None,
             };
-            for c in self.decider.purchase(now, value) {
-                effects.push(Effect::Conversion { rule: c.rule, variant: c.variant, value: c.value });
+            for c in &self.decider.purchase(now, value) {
+                effects.push(Effect::Conversion { rule: c.rule.clone(), variant: c.variant, value: c.value });
             }
         }
         self.update_segments();
@@ -139,11 +139,11 @@ impl Engine {
                 effects.push(Effect::Apply { rule, actions: d.actions });
             }
         }
-        for s in suppressed {
+        for s in &suppressed {
             effects.push(Effect::Suppressed {
                 rule: self.bundle.rules[s.rule].id.clone(),
                 by: self.bundle.rules[s.by].id.clone(),
-                over: s.over,
+                over: s.over.clone(),
             });
         }
     }
