@@ -99,8 +99,8 @@ impl Cart {
         let before = self.lines.clone();
         match name {
             "add_to_cart" => {
-                for l in lines {
-                    match self.find(&l) {
+                for l in &lines {
+                    match self.find(l) {
                         Some(i) => {
                             let c = &mut self.lines[i];
                             c.qty += l.qty;
@@ -108,13 +108,13 @@ impl Cart {
                                 c.price = l.price;
                             }
                         }
-                        None => self.lines.push(l),
+                        None => self.lines.push(l.clone()),
                     }
                 }
             }
             "remove_from_cart" => {
-                for l in lines {
-                    if let Some(i) = self.find(&l) {
+                for l in &lines {
+                    if let Some(i) = self.find(l) {
                         self.lines[i].qty -= l.qty;
                         if self.lines[i].qty <= 1e-9 {
                             self.lines.remove(i);
