@@ -130,13 +130,13 @@ impl Engine {
             }
         }
         self.update_segments();
-        let (decisions, suppressed) =
+        let (mut decisions, suppressed) =
             self.decider.decide(&self.bundle, signal, self.sensing.context(), now, self.sensing.shopper_id());
-        for d in decisions {
+        for d in &mut decisions {
             let rule = self.bundle.rules[d.rule].id.clone();
             effects.push(Effect::Decision { rule: rule.clone(), variant: d.variant, signal: signal.to_string() });
             if d.variant == Variant::Shown && !d.actions.is_empty() {
-                effects.push(Effect::Apply { rule, actions: d.actions });
+                effects.push(Effect::Apply { rule, actions: std::mem::take(&mut d.actions) });
             }
         }
         for s in &suppressed {
