@@ -343,9 +343,9 @@ impl Decider {
             let extra = mine.len().saturating_sub(max);
             drop_oldest(mine, extra);
         }
-        for p in other.pending {
+        for p in &other.pending {
             if self.pending.len() < MAX_PENDING && !self.pending.iter().any(|q| q.rule == p.rule && q.ms == p.ms) {
-                self.pending.push(p);
+                self.pending.push(p.clone());
             }
         }
     }
