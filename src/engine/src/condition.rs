@@ -815,7 +815,11 @@ impl Cx<'_> {
                         if x.is_null() {
                             return Clause::False;
                         }
-                        owned = entries(x).into_iter().map(|e| e.1).collect::<Vec<_>>();
+                        let mut vals = Vec::new();
+                        for e in &mut entries(x) {
+                            vals.push(std::mem::take(&mut e.1));
+                        }
+                        owned = vals;
                         &owned
                     }
                 };
