@@ -1249,8 +1249,8 @@ fn v_json(v: V, out: &mut String) {
         V::Bool(b) => out.push_str(if b { "true" } else { "false" }),
         V::Num(n) => write_num(n, out),
         V::Str(s) => write_str(s, out),
-        V::Arr(a) => Value::Arr(a.to_vec()).write_json(out),
-        V::Obj(m) => Value::Obj(m.to_vec()).write_json(out),
+        V::Arr(a) => crate::json::write_arr(a, out),
+        V::Obj(m) => crate::json::write_obj(m, out),
     }
 }
 

@@ -196,28 +196,8 @@ impl Value {
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Num(n) => write_num(*n, out),
             Value::Str(s) => write_str(s, out),
-            Value::Arr(a) => {
-                out.push('[');
-                for (i, v) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    v.write_json(out);
-                }
-                out.push(']');
-            }
-            Value::Obj(m) => {
-                out.push('{');
-                for (i, (k, v)) in m.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_str(k, out);
-                    out.push(':');
-                    v.write_json(out);
-                }
-                out.push('}');
-            }
+            Value::Arr(a) => write_arr(a, out),
+            Value::Obj(m) => write_obj(m, out),
         }
     }
 
@@ -230,6 +210,32 @@ impl Value {
             other => other.to_json(),
         }
     }
+}
+
+/// Appends an array's compact JSON text (for borrowed members, without building a `Value`).
+pub(crate) fn write_arr(a: &[Value], out: &mut String) {
+    out.push('[');
+    for (i, v) in a.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        v.write_json(out);
+    }
+    out.push(']');
+}
+
+/// Appends an object's compact JSON text.
+pub(crate) fn write_obj(m: &[(String, Value)], out: &mut String) {
+    out.push('{');
+    for (i, (k, v)) in m.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(k, out);
+        out.push(':');
+        v.write_json(out);
+    }
+    out.push('}');
 }
 
 /// Writes a JSON object member by member straight to text: for the stored profile, whose `Value`
