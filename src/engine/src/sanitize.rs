@@ -303,7 +303,10 @@ fn ref_len(b: &[u8]) -> Option<usize> {
         (Some(c), _) if c.is_ascii_alphabetic() => (1, u8::is_ascii_alphanumeric),
         _ => return None,
     };
-    let n = b.iter().skip(start).take(40).take_while(|c| ok(c)).count();
+    let mut n = 0;
+    while n < 40 && b.get(start + n).is_some_and(ok) {
+        n += 1;
+    }
     (n > 0 && b.get(start + n) == Some(&b';')).then_some(start + n + 1)
 }
 
@@ -480,8 +483,11 @@ pub fn is_safe_style(css: &str) -> bool {
     if bad.iter().any(|w| contains(&k, w) || contains(&d, w)) {
         return false;
     }
-    split(&k, "url(").iter().skip(1).all(|u| {
+    for u in &split(&k, "url(")[1..] {
         let u = &u[..crate::small::find_byte(u, b')').unwrap_or(u.len())];
-        safe_image_url(crate::small::trim_by(u, |c| matches!(c, '"' | '\''))).is_some()
-    })
+        if safe_image_url(crate::small::trim_by(u, |c| matches!(c, '"' | '\''))).is_none() {
+            return false;
+        }
+    }
+    true
 }
