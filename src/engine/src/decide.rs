@@ -240,7 +240,10 @@ impl Decider {
                 continue; // not this rule's signal: its last explanation stands
             }
             self.why_signal[i] = sig;
-            let sched = r.schedule.as_ref().map_or(0, |s| schedule_miss(s, now));
+            let sched = match &r.schedule {
+                Some(s) => schedule_miss(s, now),
+                None => 0,
+            };
             self.why[i] = if !r.enabled {
                 Why::Disabled
             } else if sched != 0 {
