@@ -183,11 +183,7 @@ fn render_props(v: &Value, ctx: &Value) -> Value {
 /// [`render_props`] in place, on a copy.
 fn render_props_in(v: &mut Value, ctx: &Value) {
     match v {
-        Value::Str(s) => {
-            if contains(s, "{{") {
-                *s = render_text(s, ctx);
-            }
-        }
+        Value::Str(s) if contains(s, "{{") => *s = render_text(s, ctx),
         Value::Arr(a) => {
             for x in a {
                 render_props_in(x, ctx);
