@@ -160,7 +160,11 @@ fn get<'v>(m: &'v Obj, key: &str) -> Option<&'v Value> {
 
 /// The keys of an object, in order.
 fn keys(m: &Obj) -> Vec<&str> {
-    m.iter().map(|(k, _)| k.as_str()).collect()
+    let mut out = Vec::new();
+    for (k, _) in m {
+        out.push(k.as_str());
+    }
+    out
 }
 
 fn q(s: &str) -> String {
@@ -175,7 +179,13 @@ fn num_text(n: f64) -> String {
 /// words), for "did you mean" hints.
 pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     let norm = |s: &str| -> Vec<char> {
-        s.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).map(crate::unicode::lower_char).collect()
+        let mut v = Vec::new();
+        for c in s.chars() {
+            if !matches!(c, '-' | '_' | ' ') {
+                v.push(crate::unicode::lower_char(c));
+            }
+        }
+        v
     };
     let w = norm(word);
     let limit = if w.len() >= 8 { 2 } else { 1 };
@@ -192,7 +202,10 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 /// Edit distance, an adjacent swap counting as one edit (optimal string alignment).
 fn edits(a: &[char], b: &[char]) -> usize {
     let w = b.len() + 1;
-    let mut d: Vec<usize> = (0..(a.len() + 1) * w).map(|k| if k < w { k } else if k % w == 0 { k / w } else { 0 }).collect();
+    let mut d: Vec<usize> = Vec::new();
+    for k in 0..(a.len() + 1) * w {
+        d.push(if k < w { k } else if k % w == 0 { k / w } else { 0 });
+    }
     for i in 1..a.len() + 1 {
         for j in 1..b.len() + 1 {
             let mut v = (d[(i - 1) * w + j - 1] + usize::from(a[i - 1] != b[j - 1])).min(d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1);
@@ -208,7 +221,11 @@ fn edits(a: &[char], b: &[char]) -> usize {
 /// The words of a space-separated list. Key lists are kept as one string each: a slice of `&str`
 /// costs the wasm a pointer and a length per entry, and they are only split to report a problem.
 fn words(list: &str) -> Vec<&str> {
-    small::parts(list, b' ').collect()
+    let mut out = Vec::new();
+    for w in small::parts(list, b' ') {
+        out.push(w);
+    }
+    out
 }
 
 fn mean(hint: Option<&str>) -> String {
@@ -279,7 +296,15 @@ pub fn selector_problem(s: &str) -> Option<&'static str> {
 /// Whether `url` may be a link or image: no `javascript:`, `data:` or `vbscript:` scheme (control
 /// characters and whitespace are ignored, as browsers do).
 pub fn safe_url(url: &str) -> bool {
-    let s: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(11).collect::<String>().to_ascii_lowercase();
+    let mut s = String::new();
+    for c in url.chars() {
+        if s.len() >= 11 {
+            break;
+        }
+        if !c.is_whitespace() && !c.is_control() {
+            s.push(c.to_ascii_lowercase());
+        }
+    }
     !(s.starts_with("javascript:") || s.starts_with("data:") || s.starts_with("vbscript:"))
 }
 
@@ -333,7 +358,7 @@ pub fn format_local(ms: f64) -> String {
     let mut s = num_text(y as f64);
     let parts = [(b'-', m), (b'-', d), (b'T', mins / 60), (b':', mins % 60)];
     for &(sep, n) in &parts[..if mins > 0 { 4 } else { 2 }] {
-        for b in [sep, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8] {
+        for &b in &[sep, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8] {
             s.push(char::from(b));
         }
     }
@@ -538,7 +563,11 @@ impl Ck {
             self.ty(path, "an array of strings", v);
             return Vec::new();
         };
-        a.iter().enumerate().map(|(i, e)| self.string(e, &index(path, i))).collect()
+        let mut out = Vec::new();
+        for (i, e) in a.iter().enumerate() {
+            out.push(self.string(e, &index(path, i)));
+        }
+        out
     }
 
     fn bundle(&mut self, v: &Value) -> Bundle {
@@ -609,7 +638,10 @@ impl Ck {
             }
             Some(other) => self.ty("rules", "an array of rules", other),
         }
-        let names: Vec<&str> = b.segments.iter().map(|(n, _)| n.as_str()).collect();
+        let mut names: Vec<&str> = Vec::new();
+        for (n, _) in &b.segments {
+            names.push(n);
+        }
         for (path, name) in &seg_refs {
             if !names.contains(&name.as_str()) {
                 let known = if names.is_empty() { "the bundle defines no segments".to_string() } else { cat(&["segments are: ", &small::join(&names, ", ")]) };
@@ -642,7 +674,10 @@ impl Ck {
                     let mut parts = small::parts(k, b'.');
                     let root = parts.next().unwrap_or_default();
                     let field = parts.next();
-                    let roots: Vec<&str> = CONTEXT.iter().map(|(r, _)| *r).collect();
+                    let mut roots: Vec<&str> = Vec::new();
+                    for (r, _) in CONTEXT {
+                        roots.push(r);
+                    }
                     match CONTEXT.iter().find(|(r, _)| *r == root) {
                         Some((_, fields)) if fields.first() == Some(&"*") => {
                             if root == "segments" {
@@ -780,24 +815,26 @@ impl Ck {
     }
 
     fn on(&mut self, v: &Value, path: &str) -> Vec<String> {
-        let names = match v {
-            Value::Str(s) => vec![(path.to_string(), s.clone())],
+        let (mut paths, mut names) = (Vec::new(), Vec::new());
+        match v {
+            Value::Str(s) => {
+                paths.push(path.to_string());
+                names.push(s.clone());
+            }
             Value::Arr(a) => {
                 if a.is_empty() {
                     self.err_s(path, "is empty, so the rule is never considered; leave \"on\" out to consider every signal");
                 }
-                a.iter().enumerate().map(|(i, e)| {
+                for (i, e) in a.iter().enumerate() {
                     let p = index(path, i);
-                    let s = self.string(e, &p);
-                    (p, s)
-                }).collect()
+                    names.push(self.string(e, &p));
+                    paths.push(p);
+                }
             }
-            _ => {
-                self.ty(path, "a signal name or an array of them", v);
-                Vec::new()
-            }
-        };
-        for (p, n) in &names {
+            _ => self.ty(path, "a signal name or an array of them", v),
+        }
+        for (k, n) in names.iter().enumerate() {
+            let p = &paths[k];
             if n.is_empty() || SIGNALS.contains(&n.as_str()) {
                 continue;
             }
@@ -806,7 +843,7 @@ impl Ck {
                 None => self.warn(p, cat(&[&q(n), " is not a built-in signal: the rule fires only when the page calls track(", &q(n), ")"])),
             }
         }
-        names.into_iter().map(|(_, n)| n).collect()
+        names
     }
 
     fn cap(&mut self, v: &Value, path: &str) -> Option<Cap> {
@@ -905,7 +942,13 @@ impl Ck {
             self.ty(path, "an array of actions", v);
             return Vec::new();
         };
-        a.iter().enumerate().filter_map(|(i, x)| self.action(x, &index(path, i))).collect()
+        let mut out = Vec::new();
+        for (i, x) in a.iter().enumerate() {
+            if let Some(x) = self.action(x, &index(path, i)) {
+                out.push(x);
+            }
+        }
+        out
     }
 
     fn action(&mut self, v: &Value, path: &str) -> Option<Action> {
@@ -994,7 +1037,7 @@ impl Ck {
                         }
                         Some(other) => ck.strings(other, &kp),
                     };
-                    if names.is_empty() || names.iter().any(|n| n.is_empty() || n.contains(char::is_whitespace)) {
+                    if names.is_empty() || names.iter().any(|n| n.is_empty() || n.chars().any(char::is_whitespace)) {
                         ck.err_s(&kp, "must be class names: a string or an array of names without spaces");
                     }
                     names
@@ -1117,8 +1160,14 @@ impl Ck {
     fn button(&mut self, v: &Value, path: &str, ids: &[&str]) -> Option<FlowButton> {
         let m = self.obj(v, path, "button", "label next href emit do")?;
         let label = self.name(m, "label", path);
-        let targets: Vec<&(String, Value)> = m.iter().filter(|(k, _)| k != "label").collect();
-        let [(kind, t)] = targets.as_slice() else {
+        let (mut target, mut n) = (None, 0);
+        for e in m {
+            if e.0 != "label" {
+                target = Some(e);
+                n += 1;
+            }
+        }
+        let (Some((kind, t)), 1) = (target, n) else {
             self.err_s(path, "needs exactly one of \"next\", \"href\", \"emit\" or \"do\"");
             return None;
         };

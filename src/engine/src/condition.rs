@@ -705,7 +705,7 @@ fn literal_pattern(p: &str, ci: bool) -> Option<Matcher> {
             Some(r) => (2, r),
             None => (0, alt),
         };
-        if alt.contains(['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}']) {
+        if alt.bytes().any(|b| b"\\^$.|?*+()[]{}".contains(&b)) {
             return None;
         }
         alts.push((a1 | a2, alt.into()));
@@ -795,49 +795,58 @@ impl Cx<'_> {
                 Value::Obj(entries(v))
             }
         };
-        let clauses = src
-            .as_object()
-            .unwrap_or_default()
-            .iter()
-            .map(|(k, x)| {
-                let at = join(path, k);
-                match k.as_str() {
-                    "$or" | "$nor" | "$and" => {
-                        let owned;
-                        let list: &[Value] = match x {
-                            Value::Arr(a) => a,
-                            _ => {
-                                self.err(&at, cat(&[k, " needs an array of conditions"]));
-                                if x.is_null() {
-                                    return Clause::False;
-                                }
-                                owned = entries(x).into_iter().map(|e| e.1).collect::<Vec<_>>();
-                                &owned
-                            }
-                        };
-                        let subs = list.iter().enumerate().map(|(i, c)| self.cond(c, &index(&at, i))).collect();
-                        match k.as_str() {
-                            "$or" => Clause::Or(subs),
-                            "$nor" => Clause::Nor(subs),
-                            _ => Clause::And(subs),
-                        }
-                    }
-                    "$not" => Clause::Not(Box::new(self.cond(x, &at))),
-                    "$savedGroup" => self.saved_group(x, &at),
+        let mut clauses = Vec::new();
+        for (k, x) in src.as_object().unwrap_or_default() {
+            clauses.push(self.clause(k, x, path));
+        }
+        Condition { clauses: clauses.into_boxed_slice(), src }
+    }
+
+    /// One member `k: x` of a condition object at `path`.
+    fn clause(&mut self, k: &str, x: &Value, path: &str) -> Clause {
+        let at = join(path, k);
+        match k {
+            "$or" | "$nor" | "$and" => {
+                let owned;
+                let list: &[Value] = match x {
+                    Value::Arr(a) => a,
                     _ => {
-                        let Some(p) = Path::new(k) else {
-                            self.err(&at, "path is too long".into());
+                        self.err(&at, cat(&[k, " needs an array of conditions"]));
+                        if x.is_null() {
                             return Clause::False;
-                        };
-                        let mut ops = self.test(x, &at, false).into_vec();
-                        // Never empty (an operator object has a key); `!== Never` holds, as `{}` would.
-                        let op = if ops.is_empty() { Op::Ne(Lit::Never) } else { ops.remove(0) };
-                        Clause::Path(p, op, ops.into())
+                        }
+                        let mut vals = Vec::new();
+                        for e in &mut entries(x) {
+                            vals.push(std::mem::take(&mut e.1));
+                        }
+                        owned = vals;
+                        &owned
                     }
+                };
+                let mut subs = Vec::new();
+                for (i, c) in list.iter().enumerate() {
+                    subs.push(self.cond(c, &index(&at, i)));
                 }
-            })
-            .collect();
-        Condition { clauses, src }
+                let subs = subs.into_boxed_slice();
+                match k {
+                    "$or" => Clause::Or(subs),
+                    "$nor" => Clause::Nor(subs),
+                    _ => Clause::And(subs),
+                }
+            }
+            "$not" => Clause::Not(Box::new(self.cond(x, &at))),
+            "$savedGroup" => self.saved_group(x, &at),
+            _ => {
+                let Some(p) = Path::new(k) else {
+                    self.err(&at, "path is too long".into());
+                    return Clause::False;
+                };
+                let mut ops = self.test(x, &at, false).into_vec();
+                // Never empty (an operator object has a key); `!== Never` holds, as `{}` would.
+                let op = if ops.is_empty() { Op::Ne(Lit::Never) } else { ops.remove(0) };
+                Clause::Path(p, op, ops.into())
+            }
+        }
     }
 
     /// `{"$savedGroup": {"id", "attributeKey"?}}`: a "list" group is `$in` on its attribute, a
@@ -855,7 +864,7 @@ impl Cx<'_> {
                 let key = key.or(entry.get("attributeKey")).and_then(Value::as_str);
                 match (key.and_then(Path::new), entry.get("values")) {
                     (Some(p), Some(Value::Arr(x))) => {
-                        Clause::Path(p, Op::In { set: x.iter().map(|x| lit(x, false)).collect(), ci: false, neg: false }, Box::new([]))
+                        Clause::Path(p, Op::In { set: lits(x, false), ci: false, neg: false }, Box::new([]))
                     }
                     _ => Clause::False,
                 }
@@ -877,7 +886,13 @@ impl Cx<'_> {
             Value::Num(n) => Op::Num(*n),
             Value::Bool(b) => Op::Bool(*b),
             Value::Null => Op::Null,
-            Value::Obj(m) if is_operator_object(v) => return m.iter().map(|(k, a)| self.op(k, a, path)).collect(),
+            Value::Obj(m) if is_operator_object(v) => {
+                let mut ops = Vec::new();
+                for (k, a) in m {
+                    ops.push(self.op(k, a, path));
+                }
+                return ops.into_boxed_slice();
+            }
             Value::Obj(m) => {
                 if m.iter().any(|(k, _)| k.starts_with("$")) {
                     self.problems.push(Problem::warning(
@@ -937,7 +952,7 @@ impl Cx<'_> {
             "$in" | "$nin" | "$ini" | "$nini" => match a {
                 Value::Arr(items) => {
                     let ci = name.ends_with("i");
-                    Op::In { set: items.iter().map(|x| lit(x, ci)).collect(), ci, neg: name.starts_with("$n") }
+                    Op::In { set: lits(items, ci), ci, neg: name.starts_with("$n") }
                 }
                 _ => needs(self, "an array"),
             },
@@ -956,7 +971,7 @@ impl Cx<'_> {
                     Some(_) => None,
                 };
                 match items {
-                    Some(x) => Op::In { set: x.iter().map(|x| lit(x, false)).collect(), ci: false, neg },
+                    Some(x) => Op::In { set: lits(x, false), ci: false, neg },
                     None => Op::False,
                 }
             }
@@ -978,7 +993,11 @@ impl Cx<'_> {
             "$all" | "$alli" => match a {
                 Value::Arr(items) => {
                     let at = join(path, name);
-                    Op::All(items.iter().map(|x| self.test(x, &at, name == "$alli")).collect())
+                    let mut all = Vec::new();
+                    for x in items {
+                        all.push(self.test(x, &at, name == "$alli"));
+                    }
+                    Op::All(all.into_boxed_slice())
                 }
                 _ => needs(self, "an array"),
             },
@@ -1012,6 +1031,15 @@ impl Cx<'_> {
 /// Concatenates (a smaller alternative to `format!` for messages).
 fn cat(parts: &[&str]) -> String {
     crate::small::cat(parts)
+}
+
+/// The literals of an `$in`-style list (a plain push loop: one copy, no `FromIterator` instance).
+fn lits(items: &[Value], ci: bool) -> Box<[Lit]> {
+    let mut set = Vec::with_capacity(items.len());
+    for x in items {
+        set.push(lit(x, ci));
+    }
+    set.into_boxed_slice()
 }
 
 fn lit(v: &Value, ci: bool) -> Lit {
@@ -1078,7 +1106,7 @@ fn is_js_space(c: char) -> bool {
 
 /// JavaScript's `Number(string)`.
 fn str_to_number(s: &str) -> f64 {
-    let t = s.trim_matches(is_js_space);
+    let t = crate::small::trim_by(s, is_js_space);
     if t.is_empty() {
         return 0.0;
     }
@@ -1167,14 +1195,25 @@ fn write_padded(v: V, w: &mut dyn Out) -> fmt::Result {
     };
     let s = s.strip_prefix("v").unwrap_or(s);
     // `\+.*$`: from the first `+` that has no line break after it.
-    let line = s.rfind(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(0, |i| i + 1);
+    let mut line = 0;
+    for (i, c) in s.char_indices() {
+        if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
+            line = i + 1;
+        }
+    }
     let s = match crate::small::find_byte(&s[line..], b'+') {
         Some(i) => &s[..line + i],
         None => s,
     };
-    let mut count = 0;
-    for (i, part) in s.split(['-', '.']).enumerate() {
-        if i > 0 {
+    // Split on `-` and `.` by bytes (both ASCII): no `[char; 2]` searcher.
+    let (b, mut start, mut count) = (s.as_bytes(), 0, 0);
+    for i in 0..=b.len() {
+        if i < b.len() && b[i] != b'-' && b[i] != b'.' {
+            continue;
+        }
+        let part = &s[start..i];
+        start = i + 1;
+        if count > 0 {
             put_char(w, '-')?;
         }
         if !part.is_empty() && part.bytes().all(|c| c.is_ascii_digit()) {
@@ -1210,8 +1249,8 @@ fn v_json(v: V, out: &mut String) {
         V::Bool(b) => out.push_str(if b { "true" } else { "false" }),
         V::Num(n) => write_num(n, out),
         V::Str(s) => write_str(s, out),
-        V::Arr(a) => Value::Arr(a.to_vec()).write_json(out),
-        V::Obj(m) => Value::Obj(m.to_vec()).write_json(out),
+        V::Arr(a) => crate::json::write_arr(a, out),
+        V::Obj(m) => crate::json::write_obj(m, out),
     }
 }
 

@@ -151,11 +151,22 @@ fn is_modal(a: &Action) -> bool {
     matches!(a, Action::Prompt(p) if p.layout == Layout::Modal)
 }
 
+/// Drops the first `n` fires (the oldest; `n <= v.len()`): a plain shift instead of a `Drain`.
+fn drop_oldest(v: &mut Vec<(f64, f64)>, n: usize) {
+    for k in n..v.len() {
+        v[k - n] = v[k];
+    }
+    v.truncate(v.len() - n);
+}
+
 impl Decider {
     /// A decider, restoring caps from the stored profile's `caps` (if any).
     pub fn new(bundle: &Bundle, stored: Option<&Value>) -> Decider {
-        let ids: Vec<String> = bundle.rules.iter().map(|r| r.id.clone()).collect();
-        let mut fires = vec![Vec::new(); ids.len()];
+        let (mut ids, mut fires) = (Vec::new(), Vec::new());
+        for r in &bundle.rules {
+            ids.push(r.id.clone());
+            fires.push(Vec::new());
+        }
         let mut pending = Vec::new();
         let num = |v: &Value, i: usize| v.as_array().and_then(|a| a.get(i)).and_then(Value::as_f64);
         if let Some(s) = stored {
@@ -229,7 +240,10 @@ impl Decider {
                 continue; // not this rule's signal: its last explanation stands
             }
             self.why_signal[i] = sig;
-            let sched = r.schedule.as_ref().map_or(0, |s| schedule_miss(s, now));
+            let sched = match &r.schedule {
+                Some(s) => schedule_miss(s, now),
+                None => 0,
+            };
             self.why[i] = if !r.enabled {
                 Why::Disabled
             } else if sched != 0 {
@@ -270,7 +284,11 @@ impl Decider {
             let bucket = if r.holdout > 0.0 { hash(&r.id, shopper, 2).unwrap_or(1.0) } else { 1.0 };
             let variant = if bucket < r.holdout { Variant::Holdout } else { Variant::Shown };
             let actions = if variant == Variant::Shown {
-                claims.extend(r.actions.iter().enumerate().filter(|(_, a)| a.selector().is_some() || is_modal(a)).map(|(ai, _)| (i, ai)));
+                for (ai, a) in r.actions.iter().enumerate() {
+                    if a.selector().is_some() || is_modal(a) {
+                        claims.push((i, ai));
+                    }
+                }
                 self.why[i] = Why::Shown;
                 render_actions(&r.actions, ctx)
             } else {
@@ -287,7 +305,7 @@ impl Decider {
                     CapWindow::Lifetime => true,
                 });
                 let extra = fires.len().saturating_sub(cap.max as usize);
-                fires.drain(..extra);
+                drop_oldest(fires, extra);
             }
             self.pending.push(Pending { rule: i, variant, ms: now.ms, visit: self.visit });
             decisions.push(Decision { rule: i, variant, actions });
@@ -296,7 +314,9 @@ impl Decider {
             let (visit, window) = (self.visit, self.window_ms);
             self.pending.retain(|p| p.visit == visit || now.ms - p.ms <= window);
             let extra = self.pending.len().saturating_sub(MAX_PENDING);
-            self.pending.drain(..extra);
+            for _ in 0..extra {
+                self.pending.remove(0);
+            }
         }
         self.order = order;
         self.claims = claims;
@@ -307,10 +327,10 @@ impl Decider {
     /// rule capped at once per session fires once across tabs.
     pub fn merge(&mut self, bundle: &Bundle, stored: &Value) {
         let other = Decider::new(bundle, Some(stored));
-        for (i, theirs) in other.fires.into_iter().enumerate() {
+        for (i, theirs) in other.fires.iter().enumerate() {
             let Some(max) = bundle.rules.get(i).and_then(|r| r.cap.as_ref()).map(|c| c.max as usize) else { continue };
             let mine = &mut self.fires[i];
-            for f in theirs {
+            for &f in theirs {
                 if !mine.contains(&f) {
                     mine.push(f);
                 }
@@ -324,11 +344,11 @@ impl Decider {
                 }
             }
             let extra = mine.len().saturating_sub(max);
-            mine.drain(..extra);
+            drop_oldest(mine, extra);
         }
-        for p in other.pending {
+        for p in &other.pending {
             if self.pending.len() < MAX_PENDING && !self.pending.iter().any(|q| q.rule == p.rule && q.ms == p.ms) {
-                self.pending.push(p);
+                self.pending.push(p.clone());
             }
         }
     }
@@ -366,7 +386,8 @@ impl Decider {
     pub(crate) fn write_json(&self, out: &mut String) {
         let mut w = ObjWriter::new(out);
         let mut fires = ObjWriter::new(w.key("fires"));
-        for (id, f) in self.ids.iter().zip(&self.fires).filter(|(_, f)| !f.is_empty()) {
+        for (k, f) in self.fires.iter().enumerate() {
+            let (Some(id), false) = (self.ids.get(k), f.is_empty()) else { continue };
             let o = fires.key(id);
             o.push('[');
             for (i, &(ms, v)) in f.iter().enumerate() {
@@ -406,7 +427,15 @@ impl Decider {
     /// wipe out why the exit offer did not fire); a failing `when` is explained against `ctx`, the
     /// context as it is now.
     pub fn explain(&self, bundle: &Bundle, rule: Option<&str>, ctx: &Value) -> Value {
-        let mut out = Vec::new();
+        let mut out = String::new();
+        self.write_explain(bundle, rule, ctx, &mut out);
+        Value::parse(&out).unwrap_or_default()
+    }
+
+    /// [`Decider::explain`] written straight to JSON text at the end of `out`.
+    pub fn write_explain(&self, bundle: &Bundle, rule: Option<&str>, ctx: &Value, out: &mut String) {
+        out.push('[');
+        let mut first = true;
         for (i, r) in bundle.rules.iter().enumerate() {
             if rule.is_some_and(|id| id != r.id) {
                 continue;
@@ -477,14 +506,19 @@ impl Decider {
                     reason.push(')');
                 }
             }
-            let mut o = vec![("id".to_string(), Value::Str(r.id.clone())), ("fired".into(), Value::Bool(variant.is_some()))];
-            if let Some(v) = variant {
-                o.push(("variant".into(), v.as_str().into()));
+            if !std::mem::replace(&mut first, false) {
+                out.push(',');
             }
-            o.push(("reason".into(), Value::Str(reason)));
-            out.push(Value::Obj(o));
+            let mut o = ObjWriter::new(out);
+            o.str("id", Some(&r.id));
+            o.key("fired").push_str(if variant.is_some() { "true" } else { "false" });
+            if let Some(v) = variant {
+                o.str("variant", Some(v.as_str()));
+            }
+            o.str("reason", Some(&reason));
+            o.end();
         }
-        Value::Arr(out)
+        out.push(']');
     }
 
     fn schedule_reason(&self, s: Option<&Schedule>, part: u8, out: &mut String) {

@@ -88,8 +88,8 @@ impl Engine {
             }
             None => None,
         };
-        let (sensing, w) = Sensing::new(&bundle.settings, profile.as_ref(), now, seed);
-        warnings.extend(w);
+        let (sensing, mut w) = Sensing::new(&bundle.settings, profile.as_ref(), now, seed);
+        warnings.append(&mut w);
         let decider = Decider::new(&bundle, profile.as_ref().and_then(|p| p.get("caps")));
         let mut engine = Engine { bundle, sensing, decider, persisted: String::new() };
         engine.persisted = engine.profile_json();
@@ -104,8 +104,8 @@ impl Engine {
         }
         let mut signals = Vec::new();
         self.sensing.observe(input, now, &mut signals);
-        for signal in signals {
-            self.on_signal(&signal, input, now, &mut effects);
+        for signal in &signals {
+            self.on_signal(signal, input, now, &mut effects);
         }
         if !matches!(input, Input::Scroll { .. } | Input::Activity | Input::Tick) || effects.len() > 1 {
             let json = self.profile_json();
@@ -125,25 +125,25 @@ impl Engine {
                 Input::Track { props, .. } => props.get("value").and_then(Value::as_f64),
                 _ => None,
             };
-            for c in self.decider.purchase(now, value) {
-                effects.push(Effect::Conversion { rule: c.rule, variant: c.variant, value: c.value });
+            for c in &self.decider.purchase(now, value) {
+                effects.push(Effect::Conversion { rule: c.rule.clone(), variant: c.variant, value: c.value });
             }
         }
         self.update_segments();
-        let (decisions, suppressed) =
+        let (mut decisions, suppressed) =
             self.decider.decide(&self.bundle, signal, self.sensing.context(), now, self.sensing.shopper_id());
-        for d in decisions {
+        for d in &mut decisions {
             let rule = self.bundle.rules[d.rule].id.clone();
             effects.push(Effect::Decision { rule: rule.clone(), variant: d.variant, signal: signal.to_string() });
             if d.variant == Variant::Shown && !d.actions.is_empty() {
-                effects.push(Effect::Apply { rule, actions: d.actions });
+                effects.push(Effect::Apply { rule, actions: std::mem::take(&mut d.actions) });
             }
         }
-        for s in suppressed {
+        for s in &suppressed {
             effects.push(Effect::Suppressed {
                 rule: self.bundle.rules[s.rule].id.clone(),
                 by: self.bundle.rules[s.by].id.clone(),
-                over: s.over,
+                over: s.over.clone(),
             });
         }
     }
@@ -153,12 +153,10 @@ impl Engine {
         if self.bundle.segments.is_empty() {
             return;
         }
-        let values: Vec<(String, Value)> = self
-            .bundle
-            .segments
-            .iter()
-            .map(|(name, cond)| (name.clone(), Value::Bool(cond.eval(self.sensing.context()))))
-            .collect();
+        let mut values = Vec::new();
+        for (name, cond) in &self.bundle.segments {
+            values.push((name.clone(), Value::Bool(cond.eval(self.sensing.context()))));
+        }
         self.sensing.context_mut().set("segments", Value::Obj(values));
     }
 
@@ -175,9 +173,16 @@ impl Engine {
     /// Why each rule (or `rule`) did or did not fire at the last evaluation, and the evidence
     /// behind the moment and risk.
     pub fn explain(&self, rule: Option<&str>) -> Value {
-        let mut out = Value::Obj(Vec::new());
-        out.set("rules", self.decider.explain(&self.bundle, rule, self.sensing.context()));
-        out.set("sensing", self.sensing.explain());
+        Value::parse(&self.explain_json(rule)).unwrap_or_default()
+    }
+
+    /// [`Engine::explain`] as JSON text, written directly (no `Value` tree).
+    pub fn explain_json(&self, rule: Option<&str>) -> String {
+        let mut out = String::new();
+        let mut w = crate::json::ObjWriter::new(&mut out);
+        self.decider.write_explain(&self.bundle, rule, self.sensing.context(), w.key("rules"));
+        self.sensing.write_explain(w.key("sensing"));
+        w.end();
         out
     }
 

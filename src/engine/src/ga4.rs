@@ -44,7 +44,12 @@ pub fn from_track(name: &str, props: Value) -> Input {
 
 /// Builds a commerce input from GA4-style params (or a single flat item).
 pub fn commerce(name: &str, p: &Value, source: Source) -> Input {
-    let mut items: Vec<Item> = p.get("items").and_then(Value::as_array).unwrap_or(&[]).iter().filter_map(item).collect();
+    let mut items: Vec<Item> = Vec::new();
+    for x in p.get("items").and_then(Value::as_array).unwrap_or(&[]) {
+        if let Some(it) = item(x) {
+            items.push(it);
+        }
+    }
     if items.is_empty() {
         if let Some(it) = item(p) {
             items.push(it);

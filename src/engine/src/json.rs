@@ -196,28 +196,8 @@ impl Value {
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Num(n) => write_num(*n, out),
             Value::Str(s) => write_str(s, out),
-            Value::Arr(a) => {
-                out.push('[');
-                for (i, v) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    v.write_json(out);
-                }
-                out.push(']');
-            }
-            Value::Obj(m) => {
-                out.push('{');
-                for (i, (k, v)) in m.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_str(k, out);
-                    out.push(':');
-                    v.write_json(out);
-                }
-                out.push('}');
-            }
+            Value::Arr(a) => write_arr(a, out),
+            Value::Obj(m) => write_obj(m, out),
         }
     }
 
@@ -230,6 +210,32 @@ impl Value {
             other => other.to_json(),
         }
     }
+}
+
+/// Appends an array's compact JSON text (for borrowed members, without building a `Value`).
+pub(crate) fn write_arr(a: &[Value], out: &mut String) {
+    out.push('[');
+    for (i, v) in a.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        v.write_json(out);
+    }
+    out.push(']');
+}
+
+/// Appends an object's compact JSON text.
+pub(crate) fn write_obj(m: &[(String, Value)], out: &mut String) {
+    out.push('{');
+    for (i, (k, v)) in m.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(k, out);
+        out.push(':');
+        v.write_json(out);
+    }
+    out.push('}');
 }
 
 /// Writes a JSON object member by member straight to text: for the stored profile, whose `Value`
@@ -311,9 +317,10 @@ pub fn int_text(i: i64, buf: &mut [u8; 21]) -> &[u8] {
 ///
 /// Integers below 10^15 are written here; other numbers go to the host's formatter when one is set
 /// ([`set_number_io`]; the browser build uses JavaScript's own), else to the standard library's
-/// shortest round-trip digits (native builds, or feature `std-float`), else to a small search for
-/// the shortest digits that read back exactly (at most 17 digits; last-digit slips are possible
-/// only for numbers that need 16 or 17).
+/// shortest round-trip digits (native builds, or feature `std-float`), else (feature `own-float`) to
+/// a small search for the shortest digits that read back exactly (at most 17 digits; last-digit
+/// slips are possible only for numbers that need 16 or 17), else print as `NaN` (a wasm build
+/// with neither feature must set the host's formatter first, as the browser build does).
 pub fn write_js_num(n: f64, out: &mut String) {
     if n.is_nan() {
         out.push_str("NaN");
@@ -325,13 +332,25 @@ pub fn write_js_num(n: f64, out: &mut String) {
     } else if let Some((format, _)) = number_io() {
         format(n, out);
     } else {
-        if n < 0.0 {
-            out.push('-');
-        }
-        let mut d = [0u8; 17];
-        let (k, point) = digits(n.abs(), &mut d);
-        layout(&d[..k], point, out);
+        own_format(n, out);
     }
+}
+
+#[cfg(any(feature = "std-float", feature = "own-float", not(target_arch = "wasm32")))]
+fn own_format(n: f64, out: &mut String) {
+    if n < 0.0 {
+        out.push('-');
+    }
+    let mut d = [0u8; 17];
+    let (k, point) = digits(n.abs(), &mut d);
+    layout(&d[..k], point, out);
+}
+
+/// A wasm build with neither `std-float` nor `own-float` (the browser's) relies on the host's
+/// formatter ([`set_number_io`], installed before anything else runs): no float digits of its own.
+#[cfg(not(any(feature = "std-float", feature = "own-float", not(target_arch = "wasm32"))))]
+fn own_format(_n: f64, out: &mut String) {
+    out.push_str("NaN");
 }
 
 fn push_ascii(b: &[u8], out: &mut String) {
@@ -340,6 +359,7 @@ fn push_ascii(b: &[u8], out: &mut String) {
     }
 }
 
+#[cfg_attr(not(any(feature = "std-float", feature = "own-float", not(target_arch = "wasm32"))), allow(dead_code))]
 /// Lays out significant digits `d` (no leading or trailing zeros) with the decimal point after
 /// `point` digits, as ECMAScript's Number::toString does (exponent from 1e21 and below 1e-6).
 fn layout(d: &[u8], point: i32, out: &mut String) {
@@ -400,13 +420,14 @@ fn digits(x: f64, d: &mut [u8; 17]) -> (usize, i32) {
 }
 
 #[cfg(not(any(feature = "std-float", not(target_arch = "wasm32"))))]
+#[cfg_attr(not(feature = "own-float"), allow(dead_code))]
 fn digits(x: f64, d: &mut [u8; 17]) -> (usize, i32) {
     search_digits(x, d)
 }
 
 /// Like `digits` without the standard library's float formatting (the browser build, which
 /// normally formats through JavaScript): the fewest digits whose value reads back exactly.
-#[cfg_attr(any(feature = "std-float", not(target_arch = "wasm32")), allow(dead_code))]
+#[cfg_attr(any(feature = "std-float", not(feature = "own-float"), not(target_arch = "wasm32")), allow(dead_code))]
 fn search_digits(x: f64, d: &mut [u8; 17]) -> (usize, i32) {
     let (mut y, mut e) = (x, 0i32);
     while y >= 10.0 {
@@ -604,7 +625,7 @@ pub fn write_str(s: &str, out: &mut String) {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 let u = c as u32;
                 out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
+                for &shift in &[12, 8, 4, 0] {
                     out.push(HEX[((u >> shift) & 0xf) as usize] as char);
                 }
             }

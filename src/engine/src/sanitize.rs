@@ -180,7 +180,8 @@ pub fn sanitize_html(html: &str) -> String {
                     }
                 }
             } else if let Some(p) = open.iter().rposition(|&e| e == t.name) {
-                for e in open.drain(p..).rev() {
+                while open.len() > p {
+                    let e = open.pop().unwrap_or_default();
                     out.push_str("</");
                     out.push_str(e);
                     out.push('>');
@@ -302,7 +303,10 @@ fn ref_len(b: &[u8]) -> Option<usize> {
         (Some(c), _) if c.is_ascii_alphabetic() => (1, u8::is_ascii_alphanumeric),
         _ => return None,
     };
-    let n = b.iter().skip(start).take(40).take_while(|c| ok(c)).count();
+    let mut n = 0;
+    while n < 40 && b.get(start + n).is_some_and(ok) {
+        n += 1;
+    }
     (n > 0 && b.get(start + n) == Some(&b';')).then_some(start + n + 1)
 }
 
@@ -409,12 +413,23 @@ fn invisible(c: char) -> bool {
         || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
 }
 
+/// `s` without its invisible characters.
+fn visible(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if !invisible(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `s` entity-decoded until nothing changes, without invisible characters, lowercased; `None`
 /// if it is still changing after eight rounds (no honest value is encoded that deep).
 fn squash(s: &str) -> Option<String> {
-    let mut k: String = s.chars().filter(|&c| !invisible(c)).collect();
+    let mut k = visible(s);
     for _ in 0..8 {
-        let d: String = decode_entities(&k).chars().filter(|&c| !invisible(c)).collect();
+        let d = visible(&decode_entities(&k));
         if d == k {
             return Some(crate::unicode::lower(&k));
         }
@@ -424,8 +439,13 @@ fn squash(s: &str) -> Option<String> {
 }
 
 fn check_url(url: &str, image: bool) -> Option<String> {
-    let clean: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
-    let clean = clean.trim_matches(|c: char| c <= ' ').to_string();
+    let mut clean = String::new();
+    for c in url.chars() {
+        if !matches!(c, '\t' | '\n' | '\r') {
+            clean.push(c);
+        }
+    }
+    let clean = crate::small::trim_by(&clean, |c| c <= ' ').to_string();
     let k = squash(&clean)?;
     let ok = match k.bytes().position(|b| matches!(b, b':' | b'/' | b'?' | b'#' | b'\\')) {
         Some(p) if k[p..].starts_with(":") => {
@@ -463,8 +483,11 @@ pub fn is_safe_style(css: &str) -> bool {
     if bad.iter().any(|w| contains(&k, w) || contains(&d, w)) {
         return false;
     }
-    split(&k, "url(").iter().skip(1).all(|u| {
+    for u in &split(&k, "url(")[1..] {
         let u = &u[..crate::small::find_byte(u, b')').unwrap_or(u.len())];
-        safe_image_url(u.trim_matches(['"', '\''])).is_some()
-    })
+        if safe_image_url(crate::small::trim_by(u, |c| matches!(c, '"' | '\''))).is_none() {
+            return false;
+        }
+    }
+    true
 }

@@ -74,6 +74,22 @@ pub fn find_byte(s: &str, b: u8) -> Option<usize> {
     s.bytes().position(|c| c == b)
 }
 
+/// `s.trim_matches(f)`: one forward loop through a function pointer instead of a double-ended
+/// searcher instance per pattern.
+#[inline(never)]
+pub fn trim_by(s: &str, f: fn(char) -> bool) -> &str {
+    let (mut a, mut z) = (s.len(), s.len());
+    for (i, c) in s.char_indices() {
+        if !f(c) {
+            if a == s.len() {
+                a = i;
+            }
+            z = i + c.len_utf8();
+        }
+    }
+    &s[a.min(z)..z]
+}
+
 /// `s.split_once(c)` for an ASCII byte `c`.
 pub fn cut(s: &str, c: u8) -> Option<(&str, &str)> {
     let i = find_byte(s, c)?;
@@ -133,6 +149,15 @@ pub fn parse_index(s: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_by_like_trim_matches() {
+        for s in ["", " ", "  a ", "a", " a b  ", "\u{a0}é x\u{3000}", "\"'x'\"", "''", "é"] {
+            assert_eq!(trim_by(s, char::is_whitespace), s.trim_matches(char::is_whitespace), "{s:?}");
+            assert_eq!(trim_by(s, |c| matches!(c, '"' | '\'')), s.trim_matches(['"', '\'']), "{s:?}");
+            assert_eq!(trim_by(s, |c| c <= ' '), s.trim_matches(|c: char| c <= ' '), "{s:?}");
+        }
+    }
 
     #[test]
     fn like_std() {

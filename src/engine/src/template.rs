@@ -104,13 +104,12 @@ fn render(t: &str, ctx: &Value, mode: Mode) -> String {
         if let Some(v) = ctx.pointer(path.trim()) {
             text_of(v, &mut raw);
         }
-        let v: String = raw
-            .chars()
-            .filter(|&c| {
-                !(c.is_control() && c != '\n' && c != '\t'
-                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
-            })
-            .collect();
+        let mut v = String::new();
+        for c in raw.chars() {
+            if !(c.is_control() && c != '\n' && c != '\t' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
+                v.push(c);
+            }
+        }
         if v.is_empty() {
             out.push_str(fallback.trim());
             continue;
@@ -125,7 +124,9 @@ fn render(t: &str, ctx: &Value, mode: Mode) -> String {
                         out.push(b as char);
                     } else {
                         const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                        out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
+                        out.push('%');
+                        out.push(HEX[usize::from(b >> 4)] as char);
+                        out.push(HEX[usize::from(b & 15)] as char);
                     }
                 }
             }
@@ -174,11 +175,26 @@ fn render_attr(name: &str, value: &str, ctx: &Value) -> Option<String> {
 
 /// Renders emitted event properties: every string inside is a text template.
 fn render_props(v: &Value, ctx: &Value) -> Value {
+    let mut out = v.clone();
+    render_props_in(&mut out, ctx);
+    out
+}
+
+/// [`render_props`] in place, on a copy.
+fn render_props_in(v: &mut Value, ctx: &Value) {
     match v {
-        Value::Str(s) if contains(s, "{{") => Value::Str(render_text(s, ctx)),
-        Value::Arr(a) => Value::Arr(a.iter().map(|x| render_props(x, ctx)).collect()),
-        Value::Obj(m) => Value::Obj(m.iter().map(|(k, x)| (k.clone(), render_props(x, ctx))).collect()),
-        other => other.clone(),
+        Value::Str(s) if contains(s, "{{") => *s = render_text(s, ctx),
+        Value::Arr(a) => {
+            for x in a {
+                render_props_in(x, ctx);
+            }
+        }
+        Value::Obj(m) => {
+            for (_, x) in m {
+                render_props_in(x, ctx);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -186,7 +202,13 @@ fn render_props(v: &Value, ctx: &Value) -> Value {
 /// text, HTML fields escaped and sanitized, URLs checked; flows and their `do` actions too.
 /// Actions that would set an unsafe attribute are left out.
 pub fn render_actions(actions: &[Action], ctx: &Value) -> Vec<Action> {
-    actions.iter().filter_map(|a| render_action(a, ctx)).collect()
+    let mut out = Vec::new();
+    for a in actions {
+        if let Some(a) = render_action(a, ctx) {
+            out.push(a);
+        }
+    }
+    out
 }
 
 fn render_action(a: &Action, ctx: &Value) -> Option<Action> {
@@ -212,16 +234,12 @@ fn render_action(a: &Action, ctx: &Value) -> Option<Action> {
             dismiss: p.dismiss.as_ref().map(t),
             flow: p.flow.as_ref().map(|f| Flow {
                 start: f.start.clone(),
-                nodes: f
-                    .nodes
-                    .iter()
-                    .map(|n| FlowNode {
-                        id: n.id.clone(),
-                        text: t(&n.text),
-                        buttons: n
-                            .buttons
-                            .iter()
-                            .map(|b| FlowButton {
+                nodes: {
+                    let mut nodes = Vec::new();
+                    for n in &f.nodes {
+                        let mut buttons = Vec::new();
+                        for b in &n.buttons {
+                            buttons.push(FlowButton {
                                 label: t(&b.label),
                                 target: match &b.target {
                                     ButtonTarget::Href(u) => ButtonTarget::Href(link(u, ctx)),
@@ -229,15 +247,20 @@ fn render_action(a: &Action, ctx: &Value) -> Option<Action> {
                                     ButtonTarget::Emit { name, props } => {
                                         ButtonTarget::Emit { name: name.clone(), props: render_props(props, ctx) }
                                     }
-                                    next => next.clone(),
+                                    ButtonTarget::Next(n) => ButtonTarget::Next(n.clone()),
                                 },
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+                            });
+                        }
+                        nodes.push(FlowNode { id: n.id.clone(), text: t(&n.text), buttons });
+                    }
+                    nodes
+                },
             }),
         })),
         Action::Emit { name, props } => Action::Emit { name: name.clone(), props: render_props(props, ctx) },
-        other => other.clone(),
+        // Copied field by field: no `Action::clone` (with its prompt and flow copies) in the wasm.
+        Action::Class { selector, add, remove } => Action::Class { selector: selector.clone(), add: add.clone(), remove: remove.clone() },
+        Action::Hide(s) => Action::Hide(s.clone()),
+        Action::Show(s) => Action::Show(s.clone()),
     })
 }

@@ -39,7 +39,11 @@ pub fn lower_char(c: char) -> char {
 
 /// `s` with every character through [`lower_char`].
 pub fn lower(s: &str) -> String {
-    s.chars().map(lower_char).collect()
+    let mut out = String::new();
+    for c in s.chars() {
+        out.push(lower_char(c));
+    }
+    out
 }
 
 /// Whether `c` is part of a word: a letter or digit (see the module docs).

@@ -143,7 +143,7 @@ impl Sdk {
 
     /// Why each rule (or `rule`) did or did not fire, as JSON.
     pub fn explain(&self, rule: Option<&str>) -> String {
-        self.with(|rt| rt.engine.explain(rule).to_json()).unwrap_or_else(|| "{}".into())
+        self.with(|rt| rt.engine.explain_json(rule)).unwrap_or_else(|| "{}".into())
     }
 
     /// Forgets the shopper.

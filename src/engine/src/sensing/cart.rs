@@ -47,14 +47,14 @@ fn round(v: f64) -> f64 {
 
 /// The lines an event describes (see the module doc).
 pub fn event_lines(items: &[Item], value: Option<f64>) -> Vec<Line> {
-    let mut lines: Vec<Line> = items
-        .iter()
-        .map(|i| Line {
+    let mut lines: Vec<Line> = Vec::new();
+    for i in items {
+        lines.push(Line {
             key: if i.id.is_empty() { i.name.clone() } else { i.id.clone() },
             price: if i.price.is_finite() && i.price > 0.0 { i.price } else { 0.0 },
             qty: if i.quantity.is_finite() && i.quantity > 0.0 { i.quantity } else { 1.0 },
-        })
-        .collect();
+        });
+    }
     let value = value.filter(|v| v.is_finite() && *v > 0.0);
     if let Some(v) = value {
         let qty: f64 = lines.iter().map(|l| l.qty).sum();
@@ -99,8 +99,8 @@ impl Cart {
         let before = self.lines.clone();
         match name {
             "add_to_cart" => {
-                for l in lines {
-                    match self.find(&l) {
+                for l in &lines {
+                    match self.find(l) {
                         Some(i) => {
                             let c = &mut self.lines[i];
                             c.qty += l.qty;
@@ -108,13 +108,13 @@ impl Cart {
                                 c.price = l.price;
                             }
                         }
-                        None => self.lines.push(l),
+                        None => self.lines.push(l.clone()),
                     }
                 }
             }
             "remove_from_cart" => {
-                for l in lines {
-                    if let Some(i) = self.find(&l) {
+                for l in &lines {
+                    if let Some(i) = self.find(l) {
                         self.lines[i].qty -= l.qty;
                         if self.lines[i].qty <= 1e-9 {
                             self.lines.remove(i);
@@ -190,17 +190,14 @@ impl Cart {
 
     /// Reads what [`Cart::to_value`] wrote; anything malformed is left out.
     pub fn from_value(v: &Value) -> Cart {
-        let lines = v
-            .get("lines")
-            .and_then(Value::as_array)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|l| {
-                let a = l.as_array()?;
-                let (key, qty) = (a.first()?.as_str()?, num(a.get(2)));
-                (qty > 0.0).then(|| Line { key: key.to_string(), price: num(a.get(1)), qty })
-            })
-            .collect();
+        let mut lines = Vec::new();
+        for l in v.get("lines").and_then(Value::as_array).unwrap_or(&[]) {
+            let Some(a) = l.as_array() else { continue };
+            let (Some(key), qty) = (a.first().and_then(Value::as_str), num(a.get(2))) else { continue };
+            if qty > 0.0 {
+                lines.push(Line { key: key.to_string(), price: num(a.get(1)), qty });
+            }
+        }
         Cart {
             lines,
             currency: v.get("currency").and_then(Value::as_str).map(str::to_string),

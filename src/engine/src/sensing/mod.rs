@@ -80,8 +80,8 @@ fn write_touch(t: Option<&Touch>, out: &mut String) {
     };
     let mut w = ObjWriter::new(out);
     w.str("channel", Some(t.channel));
-    for (k, v) in ["source", "medium", "campaign"].iter().zip(&t.utm) {
-        w.str(k, v.as_deref());
+    for (i, k) in ["source", "medium", "campaign"].iter().enumerate() {
+        w.str(k, t.utm[i].as_deref());
     }
     w.num("at", t.at);
     w.end();
@@ -486,29 +486,52 @@ impl Sensing {
     /// Why the current moment and risk are what they are: `{moment, scores, evidence:
     /// [{evidence, moment, weight}], risk, riskFactors: [{factor, weight}], stage, channel}`.
     pub fn explain(&self) -> Value {
+        let mut out = String::new();
+        self.write_explain(&mut out);
+        Value::parse(&out).unwrap_or_default()
+    }
+
+    /// [`Sensing::explain`] written straight to JSON text at the end of `out`.
+    pub fn write_explain(&self, out: &mut String) {
         let m = &self.moments;
-        let evidence = m
-            .log
-            .iter()
-            .map(|(w, i, x)| obj(vec![("evidence", w.as_str().into()), ("moment", NAMES[*i].into()), ("weight", Value::Num(*x))]))
-            .collect();
-        let factors = self
-            .risk_parts(self.now)
-            .iter()
-            .filter(|(_, w)| round2(*w) > 0.0)
-            .map(|(f, w)| obj(vec![("factor", (*f).into()), ("weight", Value::Num(round2(*w)))]))
-            .collect();
         let ctx = &self.ctx;
-        let get = |p: &str| ctx.pointer(p).cloned().unwrap_or_default();
-        obj(vec![
-            ("moment", get("moment")),
-            ("scores", get("momentScores")),
-            ("evidence", Value::Arr(evidence)),
-            ("risk", get("abandonment.risk")),
-            ("riskFactors", Value::Arr(factors)),
-            ("stage", get("journey.stage")),
-            ("channel", get("channel")),
-        ])
+        let mut w = ObjWriter::new(out);
+        let get = |w: &mut ObjWriter, k: &str, p: &str| ctx.pointer(p).unwrap_or(&Value::Null).write_json(w.key(k));
+        get(&mut w, "moment", "moment");
+        get(&mut w, "scores", "momentScores");
+        let o = w.key("evidence");
+        o.push('[');
+        for (n, (what, i, x)) in m.log.iter().enumerate() {
+            if n > 0 {
+                o.push(',');
+            }
+            let mut e = ObjWriter::new(o);
+            e.str("evidence", Some(what));
+            e.str("moment", Some(NAMES[*i]));
+            e.num("weight", *x);
+            e.end();
+        }
+        o.push(']');
+        get(&mut w, "risk", "abandonment.risk");
+        let o = w.key("riskFactors");
+        o.push('[');
+        let mut first = true;
+        for (f, x) in &self.risk_parts(self.now) {
+            let x = round2(*x);
+            if x > 0.0 {
+                if !std::mem::replace(&mut first, false) {
+                    o.push(',');
+                }
+                let mut e = ObjWriter::new(o);
+                e.str("factor", Some(f));
+                e.num("weight", x);
+                e.end();
+            }
+        }
+        o.push(']');
+        get(&mut w, "stage", "journey.stage");
+        get(&mut w, "channel", "channel");
+        w.end();
     }
 
     /// Forget the shopper (profile, cart, session); a new id from `seed`. The current page and
@@ -641,7 +664,7 @@ impl Sensing {
         } else {
             // No telling page type: the path's words may still say something (`/sale`, `/huong-dan`).
             let mut seen = [false; 4];
-            for x in self.moments.matches(path) {
+            for x in &self.moments.matches(path) {
                 if !std::mem::replace(&mut seen[x.moment], true) {
                     self.ev(t, cat(&["path ", path, ": ", &x.phrase]), x.moment, 0.4);
                 }
@@ -683,7 +706,13 @@ impl Sensing {
     }
 
     fn search(&mut self, query: &str, source: Source, t: f64, signals: &mut Vec<String>) {
-        let q: String = query.trim().chars().take(200).collect();
+        let mut q = String::new();
+        for (i, c) in query.trim().chars().enumerate() {
+            if i == 200 {
+                break;
+            }
+            q.push(c);
+        }
         if q.is_empty() {
             return;
         }
@@ -708,7 +737,7 @@ impl Sensing {
         raise(signals, "search");
         let q = self.queries.last().cloned().unwrap_or_default();
         let mut per = [0.0f64; 4];
-        for x in self.moments.matches(&q) {
+        for x in &self.moments.matches(&q) {
             let w = x.weight.min(moments::SEARCH_CAP - per[x.moment]);
             if w > 0.0 {
                 per[x.moment] += w;
@@ -725,7 +754,12 @@ impl Sensing {
         }
         self.active(t);
         let lines = event_lines(items, value);
-        let keys: Vec<String> = lines.iter().filter(|l| !l.key.is_empty()).map(|l| l.key.clone()).collect();
+        let mut keys: Vec<String> = Vec::new();
+        for l in &lines {
+            if !l.key.is_empty() {
+                keys.push(l.key.clone());
+            }
+        }
         let worth: f64 = lines.iter().map(|l| l.price * l.qty).sum();
         if let Some(r) = self.recent.as_mut() {
             if r.name == name
@@ -923,8 +957,8 @@ impl Sensing {
     }
 
     fn sync_utm(&mut self) {
-        for (k, v) in ["source", "medium", "campaign"].iter().zip(&self.touch.utm) {
-            *at(&mut self.ctx, "utm", k) = v.clone().into();
+        for (i, k) in ["source", "medium", "campaign"].iter().enumerate() {
+            *at(&mut self.ctx, "utm", k) = self.touch.utm[i].clone().into();
         }
     }
 
@@ -951,9 +985,16 @@ impl Sensing {
         let g = |k: &str| num(s.get(k));
         self.pageviews = g("pageviews");
         self.search_count = g("searchCount");
-        self.queries = s.get("queries").and_then(Value::as_array).unwrap_or(&[]).iter().filter_map(Value::as_str).map(str::to_string).collect();
+        self.queries.clear();
+        for q in s.get("queries").and_then(Value::as_array).unwrap_or(&[]) {
+            if let Some(q) = q.as_str() {
+                self.queries.push(q.to_string());
+            }
+        }
         let extra = self.queries.len().saturating_sub(LAST_QUERIES);
-        self.queries.drain(..extra);
+        for _ in 0..extra {
+            self.queries.remove(0);
+        }
         if let Some(t) = Touch::from_value(s.get("touch")) {
             self.touch = t;
         }
@@ -971,16 +1012,13 @@ impl Sensing {
             }
             self.moments.at = num(m.get("at"));
             self.moments.moment = (num(m.get("moment")) as usize).min(NONE);
-            self.moments.log = m
-                .get("log")
-                .and_then(Value::as_array)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|e| {
-                    let e = e.as_array()?;
-                    Some((e.first()?.as_str()?.to_string(), (num(e.get(1)) as usize).min(BUY), num(e.get(2))))
-                })
-                .collect();
+            self.moments.log.clear();
+            for e in m.get("log").and_then(Value::as_array).unwrap_or(&[]) {
+                if let Some(w) = e.as_array().and_then(|e| e.first()).and_then(Value::as_str) {
+                    let e = e.as_array().unwrap_or(&[]);
+                    self.moments.log.push((w.to_string(), (num(e.get(1)) as usize).min(BUY), num(e.get(2))));
+                }
+            }
         }
         self.sync_search();
         self.sync_utm();
@@ -995,14 +1033,15 @@ fn raise(signals: &mut Vec<String>, name: &str) {
     signals.push(name.to_string());
 }
 
-fn obj(members: Vec<(&str, Value)>) -> Value {
-    Value::Obj(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-}
 
 /// An array of strings (rather than `Value::from(list.clone())`, which clones the `Vec` and then
 /// converts it in place: two generic instances).
 fn strings(list: &[String]) -> Value {
-    Value::Arr(list.iter().map(|s| Value::Str(s.clone())).collect())
+    let mut out = Vec::new();
+    for s in list {
+        out.push(Value::Str(s.clone()));
+    }
+    Value::Arr(out)
 }
 
 fn cat(parts: &[&str]) -> String {

@@ -231,8 +231,15 @@ fn half_life_factor(x: f64) -> f64 {
 }
 
 fn add_entry(lex: &mut Vec<Entry>, moment: usize, phrase: &str) {
-    let parts: Vec<Vec<Word>> = crate::small::split(phrase, "...").iter().map(|p| words(p)).filter(|p| !p.is_empty()).collect();
-    let n = parts.iter().map(Vec::len).sum();
+    let mut parts: Vec<Vec<Word>> = Vec::new();
+    let mut n = 0;
+    for p in &crate::small::split(phrase, "...") {
+        let w = words(p);
+        if !w.is_empty() {
+            n += w.len();
+            parts.push(w);
+        }
+    }
     if n > 0 {
         lex.push(Entry { moment, parts, words: n, text: phrase.trim().to_string() });
     }

@@ -65,7 +65,10 @@ pub fn words(text: &str) -> Vec<Word> {
                 j -= 1;
             }
         }
-        canon.extend(marks.drain(..));
+        for &m in marks.iter() {
+            canon.push(m);
+        }
+        marks.clear();
     };
     for ch in text.chars() {
         if is_mark(ch) {
@@ -89,9 +92,9 @@ pub fn words(text: &str) -> Vec<Word> {
             let base = BASE[g] as char;
             canon.push(base);
             fold.push(base);
-            for m in [MODIFIER[g], TONE[t]] {
-                if m != '\0' {
-                    canon.push(m);
+            for m in &[MODIFIER[g], TONE[t]] {
+                if *m != '\0' {
+                    canon.push(*m);
                 }
             }
         } else {
