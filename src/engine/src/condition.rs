@@ -1198,7 +1198,7 @@ fn write_padded(v: V, w: &mut dyn Out) -> fmt::Result {
     let mut line = 0;
     for (i, c) in s.char_indices() {
         if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
-            line = i + 1;
+            line = i + c.len_utf8(); // U+2028/2029 are 3 bytes: never slice inside them
         }
     }
     let s = match crate::small::find_byte(&s[line..], b'+') {
@@ -1424,6 +1424,18 @@ mod tests {
         assert_eq!(cmp16("\u{ffff}", "\u{10000}"), Ordering::Greater);
         assert_eq!(cmp16("abc", "abd"), Ordering::Less);
         assert_eq!(cmp16("ab", "abc"), Ordering::Less);
+    }
+
+    #[test]
+    fn version_strings_with_unicode_line_breaks() {
+        // JavaScript's `\+.*$` stops at U+2028/U+2029; the build suffix after one is cut, the
+        // text before it is compared. (This used to slice inside the 3-byte character: a panic.)
+        let c = Value::parse(r#"{"v": {"$vgt": "1.0.0"}}"#).unwrap();
+        let cond = Condition::compile(&c, "", &mut Vec::new());
+        for (v, want) in [(r"2.0.0\u2028+build", true), (r"0.9\u2029+x", false), (r"1.0.0+\u2028x", true)] {
+            let ctx = Value::parse(&format!(r#"{{"v": "{v}"}}"#)).unwrap();
+            assert_eq!(cond.eval(&ctx), want, "{v}");
+        }
     }
 
     #[test]
