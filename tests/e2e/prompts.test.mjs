@@ -383,7 +383,7 @@ test("prompts asked for before moments-prompt.js arrives are shown when it does,
   assert.deepEqual(page.errors, []);
 });
 
-test("if moments-prompt.js cannot be loaded, on('error') says so and nothing throws", async () => {
+test("if moments-prompt.js cannot be loaded, on('error') says so, nothing throws, and a later prompt tries again", async () => {
   const page = await ready((p) => p.route("**/moments/moments-prompt.js", (r) => r.abort()));
   await page.evaluate(() => {
     window.__errors = [];
@@ -399,6 +399,18 @@ test("if moments-prompt.js cannot be loaded, on('error') says so and nothing thr
   // The rest of the SDK keeps working.
   await track(page, "show_m2");
   assert.ok((await events(page, "decision")).some((e) => e.rule === "m2"));
+  // Within the retry interval nothing is fetched again and no second error is raised; after it
+  // (the network is back), the next prompt loads the renderer and shows, and the rule whose
+  // prompt was lost can show again.
+  const fetched = () => page.requests.filter((r) => r.endsWith("/moments-prompt.js")).length;
+  const before = fetched();
+  assert.equal((await events(page, "error")).filter((e) => /prompt/.test(e.message)).length, 1);
+  await page.unroute("**/moments/moments-prompt.js");
+  await page.waitForTimeout(10200);
+  await track(page, "show_m");
+  await waitHosts(page, 1);
+  assert.equal(fetched(), before + 1);
+  assert.deepEqual(await rules(page, "prompt_shown"), ["m"]);
   assert.deepEqual(page.errors.filter((e) => !/net::ERR_FAILED|Failed to load resource/.test(e)), []);
 });
 
