@@ -88,7 +88,8 @@ test("shoppers never download the overlay; Moments.debug(true) loads it; QA fire
   const shown = await read(page);
   assert.match(shown.text, /cart\s*1 item/, "the cart as the SDK sees it");
   assert.ok(shown.signals.includes("exit_intent"));
-  assert.match(shown.rules.find((r) => r.id === "exit-offer").why, /exit_intent/);
+  // exit-offer holds out 10 % of shoppers, and this browser's shopper id is random: either reason.
+  assert.match(shown.rules.find((r) => r.id === "exit-offer").why, /exit_intent|^held out \(bucket 0\.\d+ < 0\.1\)$/);
   await page.waitForTimeout(400); // prompt and overlay settle before the picture
   await page.screenshot({ path: `${SHOTS}overlay.png` });
   assert.deepEqual(page.errors, []);
