@@ -8,6 +8,8 @@
 //! `tests/bundles/valid/NAME.json` must load; its `NAME.expected` (if any) lists its warnings,
 //! exactly.
 
+mod common;
+use common::Rng;
 use std::path::{Path, PathBuf};
 
 use moments_engine::bundle::{self, Bundle};
@@ -211,20 +213,6 @@ fn schema_is_json_and_names_draft_2020_12() {
     assert_eq!(offered.len(), bundle::SIGNALS.len());
 }
 
-/// A small xorshift generator: the fuzzer needs no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
-    }
-}
 
 fn nodes(v: &Value, out: &mut Vec<Value>) {
     out.push(v.clone());

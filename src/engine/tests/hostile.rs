@@ -5,22 +5,13 @@
 //! engines running every bundle the project ships. Nothing may panic (a panic is a trap in the
 //! page), and the profile and explanations must stay valid JSON.
 
+mod common;
+use common::Rng;
 use moments_engine::input::{DeviceKind, Input, Item, Source, Time};
 use moments_engine::{ga4, Engine, Value};
 use std::path::Path;
 
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
     fn num(&mut self) -> f64 {
         const ODD: [f64; 9] = [0.0, -0.0, -1.0, 1e300, -1e300, f64::NAN, f64::INFINITY, 0.1, 25.0];
         if self.below(3) == 0 {

@@ -2,6 +2,8 @@
 //! sanitizer and through every text, HTML and URL field of the actions, checked by an independent
 //! strict re-tokenizer of the output; positive cases; a fuzzer.
 
+mod common;
+use common::Rng;
 use moments_engine::action::{Action, ButtonTarget, Cta, Flow, FlowButton, FlowNode, Layout, Position, Prompt};
 use moments_engine::json::Value;
 use moments_engine::sanitize::{is_safe_style, safe_image_url, sanitize_html};
@@ -694,18 +696,6 @@ fn emit_props_and_nested_do_are_rendered() {
 
 // ---------------------------------------------------------------- fuzz
 
-struct XorShift(u64);
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const SPICE: &[char] = &[
     '<', '>', '"', '\'', '=', '/', '!', '-', '?', '&', '#', ';', ':', ' ', '\t', '\n', '\r', '\0', '`', 'a', 'x', 's',
@@ -753,7 +743,7 @@ const WORDS: &[&str] = &[
     "<select>",
 ];
 
-fn mutate(rng: &mut XorShift, corpus: &[&str]) -> String {
+fn mutate(rng: &mut Rng, corpus: &[&str]) -> String {
     let mut s: Vec<char> = corpus[rng.below(corpus.len())].chars().collect();
     if rng.below(3) == 0 {
         s.extend(corpus[rng.below(corpus.len())].chars());
@@ -789,7 +779,7 @@ fn mutate(rng: &mut XorShift, corpus: &[&str]) -> String {
 #[test]
 fn fuzz_sanitizer_and_templates() {
     let corpus = payloads();
-    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let actions = all_fields();
     for case in 0..50_000 {
         let input = mutate(&mut rng, &corpus);
