@@ -377,9 +377,7 @@ impl Decider {
     /// State to persist in the profile under `caps`:
     /// `{"fires": {"<rule id>": [[epoch ms, session], ...]}, "pending": [["<rule id>", "shown", epoch ms, session], ...]}`.
     pub fn to_value(&self) -> Value {
-        let mut s = String::new();
-        self.write_json(&mut s);
-        Value::parse(&s).unwrap_or_default()
+        Value::written(|s| self.write_json(s))
     }
 
     /// Appends [`Decider::to_value`] as JSON text (the profile is written straight to text).
@@ -427,9 +425,7 @@ impl Decider {
     /// wipe out why the exit offer did not fire); a failing `when` is explained against `ctx`, the
     /// context as it is now.
     pub fn explain(&self, bundle: &Bundle, rule: Option<&str>, ctx: &Value) -> Value {
-        let mut out = String::new();
-        self.write_explain(bundle, rule, ctx, &mut out);
-        Value::parse(&out).unwrap_or_default()
+        Value::written(|s| self.write_explain(bundle, rule, ctx, s))
     }
 
     /// [`Decider::explain`] written straight to JSON text at the end of `out`.

@@ -66,6 +66,15 @@ impl fmt::Display for ParseError {
 pub const MAX_DEPTH: usize = 128;
 
 impl Value {
+    /// The value of the JSON text `write` appends to an empty string: how the engine's state,
+    /// written straight to text for the profile and explanations, is also handed out as a
+    /// [`Value`]. `Null` if the text is not JSON (never, for the engine's writers).
+    pub fn written(write: impl FnOnce(&mut String)) -> Value {
+        let mut s = String::new();
+        write(&mut s);
+        Value::parse(&s).unwrap_or_default()
+    }
+
     /// Parses JSON text. Never panics; refuses nesting deeper than [`MAX_DEPTH`].
     pub fn parse(text: &str) -> Result<Value, ParseError> {
         let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0, error: None };

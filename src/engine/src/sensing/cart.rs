@@ -158,9 +158,7 @@ impl Cart {
 
     /// `{"lines": [[key, price, qty]…], "currency", "created", "changed", "checkout", "ver"}`.
     pub fn to_value(&self) -> Value {
-        let mut s = String::new();
-        self.write_json(&mut s);
-        Value::parse(&s).unwrap_or_default()
+        Value::written(|s| self.write_json(s))
     }
 
     /// Appends [`Cart::to_value`] as JSON text.

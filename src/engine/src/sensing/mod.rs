@@ -364,11 +364,11 @@ impl Sensing {
     /// The profile to store (without `caps`, which the engine adds): version 1, see the
     /// sensing README section of `tests/journeys/README.md`.
     pub fn profile(&self) -> Value {
-        let mut s = String::new();
-        let mut w = ObjWriter::new(&mut s);
-        self.write_profile(&mut w);
-        w.end();
-        Value::parse(&s).unwrap_or_default()
+        Value::written(|s| {
+            let mut w = ObjWriter::new(s);
+            self.write_profile(&mut w);
+            w.end();
+        })
     }
 
     /// Writes the members of [`Sensing::profile`] (the engine adds `caps` and closes the object):
@@ -486,9 +486,7 @@ impl Sensing {
     /// Why the current moment and risk are what they are: `{moment, scores, evidence:
     /// [{evidence, moment, weight}], risk, riskFactors: [{factor, weight}], stage, channel}`.
     pub fn explain(&self) -> Value {
-        let mut out = String::new();
-        self.write_explain(&mut out);
-        Value::parse(&out).unwrap_or_default()
+        Value::written(|s| self.write_explain(s))
     }
 
     /// [`Sensing::explain`] written straight to JSON text at the end of `out`.
