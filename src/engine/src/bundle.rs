@@ -191,7 +191,12 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     let limit = if w.len() >= 8 { 2 } else { 1 };
     let mut best: Option<(usize, &'a str)> = None;
     for &k in known {
-        let d = edits(&w, &norm(k));
+        let k2 = norm(k);
+        // More letters apart than the limit is more edits apart: skip the table (most words).
+        if w.len().abs_diff(k2.len()) > limit {
+            continue;
+        }
+        let d = edits(&w, &k2);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, k));
         }
