@@ -396,20 +396,31 @@ impl Inner {
                     }
                 } else if let Some(mut u) = apply_one(&el, &l.act) {
                     let p = part(&l.act);
+                    // Every record of a change on this element and part starts from what was
+                    // there before the first of them (the oldest record's original): reverting,
+                    // which walks the records newest first and skips those that no longer hold,
+                    // then needs only the newest. So the records of firings that are over (their
+                    // rule fired again since, with new content from a template) are dropped here.
+                    // Two rules taking turns on one element used to keep one record, and the
+                    // replaced nodes, per firing: memory and the time of every scan grew with the
+                    // page's age.
+                    let mut based = false;
                     let mut k = 0;
                     while k < marks.len() {
                         let m = &mut marks[k];
-                        let older = if m.active && same_node(&m.el, &el) { live.iter().find(|o| o.id == m.live) } else { None };
-                        if older.is_some_and(|o| part(&o.act) == p || (p == (0, "") && part(&o.act).0 == 0)) {
+                        let older = if same_node(&m.el, &el) { live.iter().find(|o| o.id == m.live) } else { None };
+                        if let Some(o) = older.filter(|o| part(&o.act) == p || (p == (0, "") && part(&o.act).0 == 0)) {
                             m.active = false;
-                            // The same rule firing again on the same part (new text from a
-                            // template): one undo record from the original, not one per firing,
-                            // so a rule that fires on every event neither leaks nor slows down.
-                            if let Some(merged) = older.filter(|o| o.rule == l.rule && !o.on).and_then(|_| merge(&m.undo, &u)) {
-                                u = merged;
-                                marks.remove(k);
-                                pruned = true;
-                                continue;
+                            if let Some(merged) = merge(&m.undo, &u) {
+                                if !based {
+                                    u = merged;
+                                    based = true;
+                                }
+                                if !o.on {
+                                    marks.remove(k);
+                                    pruned = true;
+                                    continue;
+                                }
                             }
                         }
                         k += 1;
@@ -594,6 +605,12 @@ impl Applier {
         if let Some(h) = self.display.take() {
             unhide(h);
         }
+    }
+
+    /// How many live actions and undo records the applier holds (for tests: it must stay bounded
+    /// however often rules fire).
+    pub fn records(&self) -> usize {
+        self.inner.try_borrow().map_or(0, |i| i.live.len() + i.marks.len())
     }
 
     /// Undoes everything (destroy): the page is as before.

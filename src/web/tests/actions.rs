@@ -304,6 +304,26 @@ async fn two_rules_on_the_same_element_never_fight_and_undo_in_order() {
     assert_eq!(body().inner_html(), before);
 }
 
+#[wasm_bindgen_test]
+async fn rules_taking_turns_on_one_element_keep_a_bounded_record_and_undo_to_the_original() {
+    let before = fixture(PAGE);
+    let (mut ap, _log) = applier();
+    // Two rules with templated content (new text each firing) take turns on #a, one on the
+    // attribute of #c: the record of changes must not grow with the number of firings.
+    for i in 0..200 {
+        let n = i.to_string();
+        ap.apply("r1", &[replace("#a", &format!("one {n}"), false)]);
+        ap.apply("r2", &[replace("#a", &format!("<b>two {n}</b>"), true)]);
+        ap.apply(if i % 2 == 0 { "r3" } else { "r4" }, &[Action::Attr { selector: "#c".into(), name: "href".into(), value: format!("/p/{n}") }]);
+    }
+    sleep(30).await;
+    assert_eq!(q("#a").inner_html(), "<b>two 199</b>");
+    assert_eq!(q("#c").get_attribute("href").as_deref(), Some("/p/199"));
+    assert!(ap.records() <= 12, "{} records after 600 firings", ap.records());
+    ap.revert_all();
+    assert_eq!(body().inner_html(), before);
+}
+
 // ---------------------------------------------------------------- prompts (the bridge)
 // Rendering, keyboard use, the queue and flows are JavaScript (pkg-config/prompt.js), tested end
 // to end in tests/e2e/prompts.test.mjs. Here: what crosses to the renderer, and how its reports
