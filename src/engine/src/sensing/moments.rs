@@ -208,7 +208,7 @@ impl Moments {
 /// the wasm ~3 KB): `2^-n` for the whole part from the exponent bits, and the Taylor series of
 /// `e^(-f ln 2)` for the rest (`|f| <= 0.5`; its 18th term is below 1e-21).
 fn half_life_factor(x: f64) -> f64 {
-    if !(x >= 0.0) {
+    if x.is_nan() || x < 0.0 {
         return 1.0;
     }
     if x >= 1074.0 {
