@@ -263,3 +263,50 @@ test("a flow button that emits reaches on() handlers and the dataLayer", async (
   assert.equal(await hosts(page), 0);
   assert.deepEqual(page.errors, []);
 });
+
+test("rules firing again and again with new content: the page and the SDK's memory stay the same size, and destroy() gives back the page", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/test/churn.html`);
+  await momentsReady(page);
+  const original = await page.evaluate(() => document.getElementById("fx").outerHTML);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  // DOM nodes the page holds, live or detached but still reachable, after a full GC.
+  const nodes = async () => {
+    await cdp.send("HeapProfiler.collectGarbage");
+    const m = (await cdp.send("Performance.getMetrics")).metrics.find((x) => x.name === "Nodes");
+    return m.value;
+  };
+  const rounds = (from, to) => page.evaluate(([from, to]) => {
+    for (let i = from; i < to; i++) {
+      Moments.set({ n: i });
+      Moments.track("tick_a");
+      Moments.track("tick_b");
+      Moments.track("tick_c");
+    }
+  }, [from, to]);
+  await rounds(0, 50);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+  const early = await nodes();
+  await rounds(50, 400);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+  const late = await nodes();
+  const state = await page.evaluate(() => ({
+    x: document.getElementById("x").innerHTML,
+    title: document.getElementById("z").title,
+    cls: document.getElementById("z").className,
+    c: [...document.querySelectorAll("p.c, li.c")].map((e) => e.textContent),
+    c2: document.querySelectorAll("p.c2").length,
+  }));
+  assert.equal(state.x, "<b>B 399</b>");
+  assert.equal(state.title, "B 399");
+  assert.equal(state.cls, "link on-b");
+  // A rule's new firing replaces what its earlier firing inserted; both inserts of one firing stay.
+  assert.deepEqual(state.c, ["C 399", "C 399"]);
+  assert.equal(state.c2, 1);
+  assert.ok(late - early < 60, `DOM nodes grew from ${early} to ${late} over 350 more rounds`);
+  await page.evaluate(() => Moments.destroy());
+  assert.equal(await page.evaluate(() => document.getElementById("fx").outerHTML), original);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

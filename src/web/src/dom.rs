@@ -188,6 +188,9 @@ struct Live {
     act: Action,
     /// Still matched against new elements (false once a newer firing of the rule replaced it).
     on: bool,
+    /// Which [`Applier::apply`] made it live: a later firing of the rule supersedes it, another
+    /// action of the same firing does not (two inserts in one slot both stay).
+    firing: u32,
 }
 
 fn kind(a: &Action) -> &'static str {
@@ -349,6 +352,7 @@ struct Inner {
     live: Vec<Live>,
     marks: Vec<Mark>,
     next: u32,
+    firing: u32,
     mo: Option<MutationObserver>,
 }
 
@@ -421,6 +425,13 @@ impl Inner {
                                     pruned = true;
                                     continue;
                                 }
+                            } else if let (false, true, Undo::Inserted(nodes)) = (o.on, o.rule == l.rule, &m.undo) {
+                                // What an earlier firing of this rule inserted here goes: the new
+                                // firing's content takes its place instead of piling up.
+                                remove_nodes(nodes);
+                                marks.remove(k);
+                                pruned = true;
+                                continue;
                             }
                         }
                         k += 1;
@@ -489,7 +500,7 @@ fn emit_all(sink: &Sink, ev: Vec<UiEvent>) {
 impl Applier {
     /// An applier reporting to `sink`.
     pub fn new(sink: Sink) -> Applier {
-        let inner = Rc::new(RefCell::new(Inner { live: Vec::new(), marks: Vec::new(), next: 0, mo: None }));
+        let inner = Rc::new(RefCell::new(Inner { live: Vec::new(), marks: Vec::new(), next: 0, firing: 0, mo: None }));
         Applier { inner, prompts: Prompts::new(sink.clone()), sink, prehide: None, display: None, callback: None }
     }
 
@@ -522,6 +533,9 @@ impl Applier {
     /// Applies `actions` of `rule` in order.
     pub fn apply(&mut self, rule: &str, actions: &[Action]) {
         let mut ev = Vec::new();
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            inner.firing += 1;
+        }
         for a in actions {
             match a {
                 Action::Emit { name, props } => {
@@ -549,18 +563,20 @@ impl Applier {
             self.display = adopt(DISPLAY_CSS);
         }
         let Ok(mut inner) = self.inner.try_borrow_mut() else { return };
-        let id = if let Some(l) = inner.live.iter().find(|l| l.on && &*l.rule == rule && same(&l.act, a)) {
-            l.id // the same rule fired again with the same action: nothing new to make live
+        let firing = inner.firing;
+        let id = if let Some(l) = inner.live.iter_mut().find(|l| l.on && &*l.rule == rule && same(&l.act, a)) {
+            // The same rule fired again with the same action: nothing new to make live (and it
+            // belongs to this firing now, so the firing's other actions leave it alone).
+            l.firing = firing;
+            l.id
         } else {
             // A new firing of the rule with new content replaces its older one on that target.
-            for l in inner.live.iter_mut().filter(|l| &*l.rule == rule && l.act.selector() == a.selector() && part(&l.act) == part(a)) {
-                if !matches!(a, Action::Insert { .. }) {
-                    l.on = false;
-                }
+            for l in inner.live.iter_mut().filter(|l| &*l.rule == rule && l.firing != firing && l.act.selector() == a.selector() && part(&l.act) == part(a)) {
+                l.on = false;
             }
             inner.next += 1;
             let id = inner.next;
-            inner.live.push(Live { id, rule: rule.into(), act: a.clone(), on: true });
+            inner.live.push(Live { id, rule: rule.into(), act: a.clone(), on: true, firing });
             id
         };
         inner.scan(Some(id), ev);

@@ -324,6 +324,25 @@ async fn rules_taking_turns_on_one_element_keep_a_bounded_record_and_undo_to_the
     assert_eq!(body().inner_html(), before);
 }
 
+#[wasm_bindgen_test]
+async fn a_rule_firing_again_replaces_what_it_inserted_and_keeps_its_other_inserts() {
+    let before = fixture(PAGE);
+    let (mut ap, _log) = applier();
+    let ins = |html: &str| Action::Insert { selector: "#b".into(), position: Position::After, html: html.into() };
+    for i in 0..20 {
+        // A static insert before and after a templated one, all in the same place.
+        ap.apply("r", &[ins("<i class=\"s1\">static</i>"), ins(&format!("<i class=\"t\">{i}</i>")), ins("<i class=\"s2\">static</i>")]);
+        ap.apply("other", &[ins("<i class=\"o\">other rule</i>")]);
+    }
+    sleep(30).await;
+    let count = |sel: &str| doc().query_selector_all(sel).unwrap().length();
+    assert_eq!((count("i.s1"), count("i.t"), count("i.s2"), count("i.o")), (1, 1, 1, 1));
+    assert_eq!(q("i.t").text_content().unwrap(), "19");
+    assert!(ap.records() <= 10, "{} records", ap.records());
+    ap.revert_all();
+    assert_eq!(body().inner_html(), before);
+}
+
 // ---------------------------------------------------------------- prompts (the bridge)
 // Rendering, keyboard use, the queue and flows are JavaScript (pkg-config/prompt.js), tested end
 // to end in tests/e2e/prompts.test.mjs. Here: what crosses to the renderer, and how its reports
