@@ -3,6 +3,7 @@
 // handlers, pushes `moments_<event>` to `dataLayer`, and never lets an exception reach the page.
 import initWasm, { start as startWasm, call as wasmCall } from "./moments_wasm.js";
 import { promptBridge } from "./prompt-bridge.js";
+import { domApplier } from "./dom.js";
 
 let wasmReady = null;
 let wasmLoaded = false;
@@ -126,7 +127,8 @@ export function create(options = {}) {
   const debug = !!options.debug;
 
   const dispatch = (name, detail) => {
-    if (name === "") return prompts.send(detail); // the wasm's messages to the prompt renderer
+    // The wasm's messages to the DOM applier (JSON arrays) and to the prompt renderer (objects).
+    if (name === "") return detail[0] === "[" ? dom(detail) : prompts.send(detail);
     const list = handlers.get(name);
     if (list) for (const h of [...list]) {
       try {
@@ -162,6 +164,9 @@ export function create(options = {}) {
   };
   // Prompts are rendered by prompt.js, loaded by `options.loadPrompts` only when needed.
   const prompts = promptBridge(options.loadPrompts, guard((what, rule, node, button) => call(10 /* ui */, what, rule, node, button)), fail);
+  // Element actions are applied by dom.js; what it changes later (elements that appear) goes back
+  // to the wasm as `ui` reports, with the action's kind as `what`.
+  const dom = domApplier(guard((kind, rule, elements) => call(10 /* ui */, kind, rule, elements)));
   const noContext = () => ({});
   const noExplanation = () => ({ rules: [], sensing: {} });
 

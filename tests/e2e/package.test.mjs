@@ -62,7 +62,7 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 test("the package ships its modules, the wasm, the types and the README", () => {
-  for (const f of ["package.json", "index.js", "node.js", "api.js", "prompt-bridge.js", "prompt.js", "moments_wasm.js", "moments_wasm_bg.wasm", "index.d.ts", "README.md"]) {
+  for (const f of ["package.json", "index.js", "node.js", "api.js", "dom.js", "prompt-bridge.js", "prompt.js", "moments_wasm.js", "moments_wasm_bg.wasm", "index.d.ts", "README.md"]) {
     assert.ok(packed.includes(f), `${f} is in the tarball (${packed.join(", ")})`);
   }
   const pkg = JSON.parse(readFileSync(join(INSTALLED, "package.json"), "utf8"));

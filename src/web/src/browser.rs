@@ -6,14 +6,14 @@
 //! - [`window`] reads the global `window` directly (web-sys's `window()` goes through
 //!   `js_sys::global()`: four global lookups and an `instanceof Window`);
 //! - every callback handed to the browser is one closure type, [`Callback`] (listeners, timers,
-//!   animation frames, the `MutationObserver`): one set of glue instead of one per signature;
+//!   animation frames): one set of glue instead of one per signature;
 //! - [`Timer`] replaces gloo-timers on top of it;
 //! - [`get`] reads a property by name, for event fields that would otherwise each need an
 //!   `instanceof` check and a typed getter;
 //! - [`dict`] makes an options object from JSON text (`JSON.parse` is imported anyway) instead of
 //!   importing a setter per option;
-//! - [`query`] and [`query_all`] serve the document, elements, fragments and shadow roots alike
-//!   (web-sys has one import per interface);
+//! - [`query`] serves the document, elements, fragments and shadow roots alike (web-sys has one
+//!   import per interface);
 //! - [`call`] calls a method by name, for DOM methods used once or twice.
 
 use js_sys::Function;
@@ -45,7 +45,7 @@ pub fn window() -> Option<Window> {
 }
 
 /// The one closure type given to the browser. Callbacks that get no event (timers, animation
-/// frames) or something else (the `MutationObserver`'s records) ignore the argument. `Fn`, not
+/// frames) ignore the argument. `Fn`, not
 /// `FnMut`: one closure may serve several events, and an event dispatched from inside a handler
 /// (a page's `on()` handler clicking something) may call it again while it runs.
 pub type Callback = Closure<dyn Fn(Event)>;
@@ -61,18 +61,6 @@ pub fn array1(v: &JsValue) -> js_sys::Array {
     let a = js_sys::Array::new();
     a.push(v);
     a
-}
-
-/// `node.remove()`, by name: elements, text and comments alike.
-pub fn remove(node: &JsValue) {
-    let _ = call(node, "remove", &JsValue::UNDEFINED);
-}
-
-/// `new window[class](...args)`, through `Reflect.construct` (imported anyway, for `RegExp`)
-/// instead of an import per constructor. `None` where it is missing or throws.
-pub fn construct(class: &str, args: &js_sys::Array) -> Option<JsValue> {
-    let ctor: Function = get(window()?.as_ref(), class).unchecked_into();
-    js_sys::Reflect::construct(&ctor, args).ok()
 }
 
 /// `obj[key]` (`undefined` when it is missing or `obj` is not an object).
@@ -94,12 +82,7 @@ pub fn query(root: &JsValue, selector: &str) -> Result<Option<Element>, JsValue>
     root.unchecked_ref::<Element>().query_selector(selector)
 }
 
-/// `root.querySelectorAll(selector)` as an array of elements (`None` for a rejected selector).
-pub fn query_all(root: &JsValue, selector: &str) -> Option<js_sys::Array> {
-    root.unchecked_ref::<Element>().query_selector_all(selector).ok().map(|l| js_sys::Array::from(&l))
-}
-
-/// An options object (`addEventListener`, `MutationObserver.observe`, `attachShadow`) from JSON.
+/// An options object (`addEventListener`) from JSON.
 pub fn dict<T: JsCast>(json: &str) -> T {
     js_sys::JSON::parse(json).unwrap_or_default().unchecked_into()
 }

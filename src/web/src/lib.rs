@@ -1,11 +1,12 @@
 //! # Moments in the browser
 //!
 //! The thin layer between the page and [`moments_engine`]: it listens (scroll, pointer, keys,
-//! visibility, history, clicks, submits), keeps the profile in storage, applies the engine's
-//! actions to the DOM and renders prompts. It decides nothing itself.
+//! visibility, history, clicks, submits), keeps the profile in storage, and hands the engine's
+//! actions to the DOM applier and the prompt renderer. It decides nothing itself.
 //!
 //! The JavaScript side (`pkg-config/`) fetches the bundle, hooks `dataLayer` and `history`, keeps
-//! `on()` handlers and never lets an exception reach the page. Everything crosses the boundary as
+//! `on()` handlers, applies element actions (`dom.js`), renders prompts (`prompt.js`) and never
+//! lets an exception reach the page. Everything crosses the boundary as
 //! strings (JSON), which keeps the generated glue small.
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
@@ -152,9 +153,14 @@ impl Sdk {
     }
 
     /// What the prompt renderer (`prompt.js`) reports: `what` (`s` shown, `x` dismissed, `z`
-    /// closed, `c` call to action, `b` flow button) about `rule`'s prompt; see [`prompt`].
+    /// closed, `c` call to action, `b` flow button) about `rule`'s prompt; see [`prompt`]. Or what
+    /// the DOM applier (`dom.js`) changed later: `what` the action's kind, `node` the elements.
     pub fn ui(&self, what: &str, rule: &str, node: u32, button: u32) {
-        self.push(Job::Ui(ui::UiEvent::FromPrompt { what: what.into(), rule: rule.into(), node, button }));
+        let ev = match dom::KINDS.iter().find(|k| **k == what) {
+            Some(kind) => ui::UiEvent::Applied { rule: rule.into(), kind, elements: node },
+            None => ui::UiEvent::FromPrompt { what: what.into(), rule: rule.into(), node, button },
+        };
+        self.push(Job::Ui(ev));
     }
 
     /// Removes every listener, timer, prompt and change. The handle is inert afterwards.
@@ -193,12 +199,15 @@ pub fn start(bundle: &str, consent: i32, debug: bool, storage: u32, emit: js_sys
 /// 2 set(`a`), 3 datalayer(`a`), 4 navigated, 5 fire(`a`), 6 consent(`n` != 0), 7 context,
 /// 8 explain(`a` when `n` != 0, else every rule), 9 reset, 10 ui(`a` what, `b` rule, `n` node,
 /// `m` button), 11 destroy; without a handle: 12 validate(`a`), 13 evaluate(`a` condition, `b`
-/// context: "1" when true). Returns the JSON asked for, else "".
+/// context: "1" when true), 14 [`dom::attr_ok`](`a` name, `b` value, `n` != 0 for an image: "1"
+/// when safe). Returns the JSON asked for, else "".
 #[wasm_bindgen]
 pub fn call(handle: u32, kind: u32, a: &str, b: &str, n: u32, m: u32) -> String {
+    let yes = |t: bool| if t { "1".into() } else { String::new() };
     match kind {
         12 => return validate(a),
-        13 => return if evaluate(a, b) { "1".into() } else { String::new() },
+        13 => return yes(evaluate(a, b)),
+        14 => return yes(dom::attr_ok(a, b, n != 0)),
         _ => {}
     }
     // The Rc is cloned out: a handler this call runs may call again (or destroy).

@@ -93,9 +93,12 @@ impl Prompts {
         self.ui = Some(f);
     }
 
-    fn send(&self, json: &str) {
-        if let Some(f) = &self.ui {
-            let _ = f.call2(&JsValue::NULL, &JsValue::from_str(""), &JsValue::from_str(json));
+    /// Sends `json` to the renderer's channel (the DOM applier's too, see [`crate::dom`]); its
+    /// answer, `undefined` when there is none.
+    pub(crate) fn send(&self, json: &str) -> JsValue {
+        match &self.ui {
+            Some(f) => f.call2(&JsValue::NULL, &JsValue::from_str(""), &JsValue::from_str(json)).unwrap_or_default(),
+            None => JsValue::UNDEFINED,
         }
     }
 

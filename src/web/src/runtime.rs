@@ -112,7 +112,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     // No flicker: what page-view rules would swap stays invisible until the first decisions are
     // applied (Sdk::begin releases it; a safety timeout releases it anyway).
     let hide = prehide_selectors(engine.bundle());
-    applier.set_prehide(crate::dom::prehide(&hide));
+    applier.prehide(&hide);
     if consent {
         let list: Vec<&str> = hide.iter().map(String::as_str).collect();
         store.write_prehide(&moments_engine::small::join(&list, ","));
