@@ -13,7 +13,7 @@
 //!
 //! This side sends it the rendered actions, one message each, through the SDK's `emit` with the
 //! empty event name (as prompts are sent, see [`crate::prompt`]; JSON arrays here, objects there):
-//! `[kind, rule, selector, x, y]`, answered with the number of elements it touched (reported as an
+//! `[kind, rule, selector, x, y, firing]`, answered with the number of elements it touched (reported as an
 //! `action` event; no answer for a selector the browser refuses), `[0]` to undo the page's changes
 //! (single-page-app navigation), `[1]` to undo everything (destroy), `[2, selectors…]` to pre-hide,
 //! `[3]` to release the pre-hide. Changes it makes later (elements that appear) come back through
@@ -23,6 +23,7 @@ use crate::prompt::Prompts;
 use crate::ui::{Sink, UiEvent};
 use moments_engine::action::Action;
 use moments_engine::sanitize::{is_safe_style, safe_image_url, safe_url};
+use moments_engine::json::write_str;
 use moments_engine::Value;
 
 /// The element action kinds, as the applier reports them.
@@ -50,20 +51,49 @@ pub fn attr_ok(name: &str, value: &str, img: bool) -> bool {
 }
 
 /// The applier's message for an element action of `rule`, with the action's kind; `None` for
-/// `prompt` and `emit`.
+/// `prompt` and `emit`. (Written straight to JSON: no `Value` tree to build and drop.)
 fn message(rule: &str, a: &Action, firing: u32) -> Option<(&'static str, String)> {
-    let s = |x: &str| Value::Str(x.into());
-    let list = |v: &[String]| Value::Arr(v.iter().map(|c| s(c)).collect());
-    let (kind, selector, x, y) = match a {
-        Action::Replace { selector, content, html } => (KINDS[0], selector, s(content), Value::Bool(*html)),
-        Action::Insert { selector, position, html } => (KINDS[1], selector, s(html), s(position.as_str())),
-        Action::Attr { selector, name, value } => (KINDS[2], selector, s(name), s(value)),
-        Action::Class { selector, add, remove } => (KINDS[3], selector, list(add), list(remove)),
-        Action::Hide(selector) => (KINDS[4], selector, Value::Null, Value::Null),
-        Action::Show(selector) => (KINDS[5], selector, Value::Null, Value::Null),
+    let mut m = String::from("[");
+    let mut put = |s: &str| {
+        write_str(s, &mut m);
+        m.push(',');
+    };
+    let (kind, selector) = match a {
+        Action::Replace { selector, .. } => (KINDS[0], selector),
+        Action::Insert { selector, .. } => (KINDS[1], selector),
+        Action::Attr { selector, .. } => (KINDS[2], selector),
+        Action::Class { selector, .. } => (KINDS[3], selector),
+        Action::Hide(selector) => (KINDS[4], selector),
+        Action::Show(selector) => (KINDS[5], selector),
         Action::Prompt(_) | Action::Emit { .. } => return None,
     };
-    Some((kind, Value::Arr(vec![s(kind), s(rule), s(selector), x, y, f64::from(firing).into()]).to_json()))
+    put(kind);
+    put(rule);
+    put(selector);
+    match a {
+        Action::Replace { content, html, .. } => {
+            put(content);
+            m.push_str(if *html { "true" } else { "false" });
+        }
+        Action::Insert { position, html, .. } => {
+            put(html);
+            write_str(position.as_str(), &mut m);
+        }
+        Action::Attr { name, value, .. } => {
+            put(name);
+            write_str(value, &mut m);
+        }
+        Action::Class { add, remove, .. } => {
+            Value::Arr(add.iter().map(|c| Value::Str(c.clone())).collect()).write_json(&mut m);
+            m.push(',');
+            Value::Arr(remove.iter().map(|c| Value::Str(c.clone())).collect()).write_json(&mut m);
+        }
+        _ => m.push_str("null,null"),
+    }
+    m.push(',');
+    moments_engine::json::write_num(f64::from(firing), &mut m);
+    m.push(']');
+    Some((kind, m))
 }
 
 /// Applies rendered actions (through the JavaScript applier) and reports what it applied.

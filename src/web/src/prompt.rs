@@ -11,8 +11,9 @@
 //! comes back as indices and is looked up here: the call to action's label, a flow node's id and
 //! a flow button's label, `emit` and `do` actions never make the round trip through JavaScript.
 //!
-//! To the renderer: `emit("", json)`, the empty event name being reserved for it (a bundle's
-//! `emit` names are never empty), with `{rule, priority, layout, title, body, image, cta?,
+//! To the renderer: `emit("", json)`, the empty event name being reserved for it and the DOM
+//! applier (a bundle's `emit` names are never empty; the applier's messages are JSON arrays, see
+//! [`crate::dom`], the renderer's objects), with `{rule, priority, layout, title, body, image, cta?,
 //! dismiss?, flow?}` (`flow`: `{start, nodes: [{text, buttons: [{label, next?, href?}]}]}`, node
 //! indices for `next`) or `{"close": true}` (close all, forget the waiting ones, report nothing).
 //! Back: [`Prompts::report`], through `Sdk::ui`, with `what` one of `s` (shown), `x` (closed by
