@@ -192,9 +192,14 @@ export function domApplier(report) {
   let prehidden = null; // shows the pre-hidden elements again
   let timer;
 
+  // Shows the pre-hidden elements again (also from the safety timer: never throws).
   const release = () => {
     clearTimeout(timer);
-    if (prehidden) prehidden();
+    try {
+      if (prehidden) prehidden();
+    } catch (e) {
+      /* never into the page */
+    }
     prehidden = null;
   };
 
