@@ -210,7 +210,7 @@ window.__bench = { longtasks: [], memory: null };
 try { new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { __bench.longtasks.push({ start: e.startTime, duration: e.duration, name: e.name }); }); }).observe({ type: "longtask", buffered: true }); } catch (e) { __bench.noLongtask = String(e); }
 ["instantiateStreaming", "instantiate"].forEach(function (k) {
   var orig = WebAssembly[k]; if (!orig) return;
-  WebAssembly[k] = function () { return orig.apply(this, arguments).then(function (r) { var inst = r instanceof WebAssembly.Instance ? r : r.instance; if (inst && inst.exports.memory) __bench.memory = inst.exports.memory; return r; }); };
+  WebAssembly[k] = function () { return orig.apply(this, arguments).then(function (r) { var inst = r instanceof WebAssembly.Instance ? r : r.instance; var mem = inst && Object.values(inst.exports).find(function (x) { return x instanceof WebAssembly.Memory; }); if (mem) __bench.memory = mem; return r; }); };
 });
 ${sdk === "growthbook" ? `window.__benchGb = async function () {
   __bench.loaded = performance.now();

@@ -183,6 +183,8 @@ fn profiling_copy(root: &Path) -> Result {
     if !out.status.success() {
         return Err(format!("wasm-bindgen failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
+    // The same short import and export names as the shipped build (`-g` keeps function names).
+    build::minify_names(&bound.join("moments_wasm_bg.wasm"), &bound.join("moments_wasm.js"), &["-g"])?;
     // moments.js embeds the glue of the shipped build: it must be the same glue.
     let glue = |p: &Path| fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
     if glue(&bound.join("moments_wasm.js"))? != glue(&root.join("target/bindgen/moments_wasm.js"))? {
