@@ -52,9 +52,11 @@ pub fn bind(root: &Path, out: &Path) -> Result {
     // --converge: repeat -Oz while it still shrinks (-0.5 KB gzip). --low-memory-unused: the first
     // 1 KB of memory is the far end of Rust's 1 MB stack (stack-first layout), never reached, so
     // small constant offsets may fold into loads (-0.6 KB gzip). --zero-filled-memory: the module
-    // owns its memory, which starts zeroed.
+    // owns its memory, which starts zeroed. --flatten --rereloop -Oz: rebuild the control flow of
+    // every function from scratch and shrink again (-0.6 KB gzip; condition evaluation in Node
+    // measured 31.7 M/s before, 34.7 after, within the noise).
     run(Command::new(bin("wasm-opt"))
-        .args(["-Oz", "--converge", "--low-memory-unused", "--zero-filled-memory", "--strip-debug", "--strip-producers"])
+        .args(["-Oz", "--converge", "--low-memory-unused", "--zero-filled-memory", "--strip-debug", "--strip-producers", "--flatten", "--rereloop", "-Oz"])
         .arg(&wasm)
         .arg("-o")
         .arg(&wasm))?;
@@ -186,7 +188,7 @@ pub fn all() -> Result {
     let script = root.join("dist/script");
     let _ = fs::remove_dir_all(&script);
     fs::create_dir_all(&script).map_err(|e| e.to_string())?;
-    fs::copy(&bound.join("moments_wasm.js"), root.join("pkg-config/moments_wasm.js")).map_err(|e| e.to_string())?;
+    fs::copy(bound.join("moments_wasm.js"), root.join("pkg-config/moments_wasm.js")).map_err(|e| e.to_string())?;
     let bundled = run(Command::new(bin("esbuild"))
         .arg(root.join("pkg-config/script.js"))
         .args(["--bundle", "--minify", "--format=iife", "--target=es2019", "--legal-comments=none", "--log-level=warning", "--log-override:empty-import-meta=silent"])
