@@ -296,7 +296,8 @@ export interface ErrorDetail {
   message: string;
   /** The bundle's problems, when it was refused. */
   errors?: Problem[];
-  /** Where, for a warning about one part of the bundle or the profile. */
+  /** Where, for a warning (`storage`, `profile`). The bundle's own warnings are not events: see
+   * {@link validate}, or the console with `debug`. */
   path?: string;
   severity?: "error" | "warning";
 }

@@ -48,6 +48,13 @@ test("loads from a sub-path under a strict CSP: wasm beside the script, streamed
   await page.evaluate(() => window.Moments.track("step_two"));
   await page.waitForFunction(() => window.__seen.filter((s) => s === "step:2").length === 2);
   assert.deepEqual(pageErrors(page), []);
+  // The bundle's custom signals (step_one…) are warnings for its authors, in validate() and the
+  // CLI; a bundle that works as written sends no moments_error to the shop's analytics.
+  const layer = await page.evaluate(() => window.dataLayer.map((e) => e && e.event));
+  assert.ok(layer.includes("moments_ready"), layer.join(" "));
+  assert.ok(!layer.includes("moments_error"), layer.join(" "));
+  const warned = await page.evaluate(async () => window.Moments.validate(await (await fetch("bundle.json")).text()).errors.map((p) => p.severity));
+  assert.ok(warned.length >= 3 && warned.every((s) => s === "warning"), warned.join(" "));
 });
 
 test("the pre-load queue is replayed in order; queued handlers see ready and the first rule", async () => {
