@@ -191,12 +191,13 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     let limit = if w.len() >= 8 { 2 } else { 1 };
     let mut best: Option<(usize, &'a str)> = None;
     for &k in known {
-        let k2 = norm(k);
-        // More letters apart than the limit is more edits apart: skip the table (most words).
-        if w.len().abs_diff(k2.len()) > limit {
+        // More letters apart than the limit is more edits apart: skip the table (most words),
+        // counting the letters without building the normalized word.
+        let n = k.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).count();
+        if w.len().abs_diff(n) > limit {
             continue;
         }
-        let d = edits(&w, &k2);
+        let d = edits(&w, &norm(k));
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, k));
         }
