@@ -108,8 +108,13 @@ test("a Vietnamese search from the shop's own form: search.query, moment buy, th
   assert.deepEqual(page.errors, []);
 });
 
-test("a Vietnamese search from the URL (?q=, ?keyword=), with or without diacritics", async () => {
-  for (const [param, q, moment] of [["q", "so sánh giày chạy bộ", "know"], ["keyword", "giay chay bo gia re", "buy"]]) {
+test("a Vietnamese search from the URL (?q=, ?keyword=, ?s=, ?query=), with or without diacritics", async () => {
+  for (const [param, q, moment] of [
+    ["q", "so sánh giày chạy bộ", "know"],
+    ["keyword", "giay chay bo gia re", "buy"],
+    ["s", "giày chạy bộ rẻ nhất", "buy"], // "cheapest"
+    ["query", "giày chạy bộ nào tốt", "know"], // "which running shoe is good"
+  ]) {
     const page = await open(`${RESULTS}?${param}=${encodeURIComponent(q)}`);
     await waitSignal(page, "search");
     const c = await ctx(page);
