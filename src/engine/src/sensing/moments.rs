@@ -47,7 +47,7 @@ const LOG: usize = 12;
 const BUILTIN: [&str; 5] = [
     "what is|what are|what's|which|best|review|reviews|vs|versus|compare|comparison|difference|pros and cons|\
      worth it|is it worth|ideas|alternatives|là gì|cái nào|loại nào|tốt nhất|tốt không|có tốt không|đánh giá|\
-     so sánh|khác nhau|nên mua ... nào|nên chọn|thế nào|ra sao|tìm hiểu|kinh nghiệm",
+     so sánh|khác nhau|nên mua ... nào|nên chọn|nào tốt|thế nào|ra sao|tìm hiểu|kinh nghiệm",
     "near me|nearby|store|stores|store locator|shop near|location|locations|open|open now|opening hours|hours|\
      directions|address|pickup|pick up|in store|gần đây|gần nhất|gần tôi|ở đâu|cửa hàng|chi nhánh|địa chỉ|\
      giờ mở cửa|mở cửa|chỉ đường|đường đi|showroom",
@@ -56,7 +56,7 @@ const BUILTIN: [&str; 5] = [
      làm sao|bảng size|bảng kích thước|cách dùng|sử dụng|chọn size",
     "buy|purchase|order|price|prices|cost|cheap|cheapest|deal|deals|discount|discounts|sale|on sale|offer|\
      promo|promo code|coupon|voucher|shipping|free shipping|delivery|in stock|best price|for sale|mua|\
-     mua ngay|đặt mua|đặt hàng|giá|giá rẻ|giá tốt|giá tốt nhất|bao nhiêu tiền|giảm giá|khuyến mãi|khuyến mại|\
+     mua ngay|đặt mua|đặt hàng|giá|giá rẻ|rẻ nhất|giá tốt|giá tốt nhất|bao nhiêu tiền|giảm giá|khuyến mãi|khuyến mại|\
      freeship|free ship|miễn phí vận chuyển|mã giảm|mã giảm giá|trả góp|chính hãng",
     "gia đình|mùa hè|mùa đông|mùa thu|mùa xuân|mùa mưa|sữa tắm|sữa rửa mặt|sữa bột|sữa tươi|trời mưa",
 ];
@@ -277,6 +277,12 @@ mod tests {
         assert_eq!(m.matches("mua iphone 15")[0].weight, SEARCH_WEIGHT);
         assert_eq!(m.matches("mùa đông").len(), 0);
         assert_eq!(m.matches("mua ngay")[0].weight, SEARCH_WEIGHT);
+        // "cheapest" and "which one is good", as Vietnamese shoppers type them.
+        assert_eq!(top(&m, "giày chạy bộ rẻ nhất"), [("buy", "rẻ nhất".into())]);
+        assert_eq!(top(&m, "giay chay bo re nhat"), [("buy", "rẻ nhất".into())]);
+        assert_eq!(top(&m, "giày chạy bộ giá rẻ nhất"), [("buy", "giá rẻ".into())]);
+        assert_eq!(top(&m, "giày chạy bộ nào tốt"), [("know", "nào tốt".into())]);
+        assert_eq!(top(&m, "loại nào tốt nhất"), [("know", "loại nào".into()), ("know", "tốt nhất".into())]);
     }
 
     #[test]
