@@ -254,20 +254,33 @@ export function create(options = {}) {
   return api;
 }
 
-/** Watches `dataLayer` (entries already there and later pushes) and single-page navigation. */
+/**
+ * Watches `dataLayer` (entries already there and later pushes) and single-page navigation. A
+ * dataLayer the page replaces later (`window.dataLayer = []` after the SDK started) is watched
+ * too: `window.dataLayer` becomes an accessor that hooks each new array, where the property can
+ * be redefined (not a `var` declaration). The entries already in a new array are read unless
+ * they were read before, so a copied array (`dataLayer = dataLayer.slice()`) does not count its
+ * events twice.
+ */
 function hookPage(call, undo) {
   const w = window;
-  const feed = (entry) => {
-    if (!entry || typeof entry !== "object") return;
+  const fed = new WeakSet();
+  // `again`: an entry already in an array when it is hooked, which may be a copy of one read
+  // before. A push is always read: a page may push the same object on every click.
+  const feed = (entry, again) => {
+    if (!entry || typeof entry !== "object" || (again && fed.has(entry))) return;
+    fed.add(entry);
     const name = entry.event;
     if (typeof name === "string" && name.startsWith("moments_")) return;
     call(3 /* datalayer */, json(entry));
   };
+  const hooked = new WeakSet();
   const hookLayer = (dl) => {
-    if (!Array.isArray(dl)) return;
-    for (const e of dl) feed(e);
+    if (!Array.isArray(dl) || hooked.has(dl)) return;
+    hooked.add(dl);
+    for (const e of dl) feed(e, true);
     const orig = dl.push;
-    const hooked = function () {
+    const push = function () {
       const r = orig.apply(this, arguments);
       for (const e of arguments) {
         try {
@@ -278,12 +291,42 @@ function hookPage(call, undo) {
       }
       return r;
     };
-    dl.push = hooked;
+    try {
+      dl.push = push;
+    } catch (e) {
+      return; // a frozen array: its pushes cannot be watched
+    }
     undo.push(() => {
-      if (dl.push === hooked) dl.push = orig;
+      if (dl.push === push) dl.push = orig;
     });
   };
-  undo.push(withLayer(hookLayer));
+  const follow = () => {
+    const d = Object.getOwnPropertyDescriptor(w, "dataLayer");
+    if (!d || d.get || d.set || !d.configurable) return;
+    let current = d.value;
+    const get = () => current;
+    Object.defineProperty(w, "dataLayer", {
+      configurable: true,
+      enumerable: d.enumerable,
+      get,
+      set: (v) => {
+        current = v;
+        try {
+          hookLayer(v);
+        } catch (e) {
+          /* never break the page's analytics */
+        }
+      },
+    });
+    undo.push(() => {
+      const now = Object.getOwnPropertyDescriptor(w, "dataLayer");
+      if (now && now.get === get) Object.defineProperty(w, "dataLayer", { value: current, writable: true, configurable: true, enumerable: d.enumerable });
+    });
+  };
+  undo.push(withLayer((dl) => {
+    hookLayer(dl);
+    follow();
+  }));
   const h = w.history;
   for (const m of ["pushState", "replaceState"]) {
     const orig = h[m];

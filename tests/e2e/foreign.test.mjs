@@ -279,13 +279,30 @@ test("a dataLayer that is not an array, or that the page replaces, does not brea
     await page.context().close();
   }
 
-  // Replaced after the SDK started: the SDK keeps working and its events go to the new array.
+  // Replaced after the SDK started: the SDK keeps working, its events go to the new array, and
+  // the shop's GA4 pushes into the new array are still read.
   const page = await open(HOME);
   await page.evaluate(() => { window.dataLayer = []; });
   await page.evaluate(() => Moments.track("add_to_cart", { id: "AO-KHO-03", price: 349000, quantity: 2 }));
   assert.equal((await ctx(page)).cart.items, 2);
   assert.ok((await momentsEvents(page)).some((e) => e.event === "moments_signal" && e.name === "add_to_cart"));
+  await page.evaluate(() => dataLayer.push({ event: "add_to_cart", ecommerce: { currency: "VND", value: 1290000, items: [{ item_id: "GCB-NU-01", price: 1290000, quantity: 1 }] } }));
+  assert.deepEqual([(await ctx(page)).cart.items, (await ctx(page)).cart.value], [3, 1988000], "a push into the new array is read");
+  // A copy of the array (its entries already read) counts nothing twice; a later push counts.
+  await page.waitForTimeout(1600); // past the 1.5 s in which a repeat is a duplicate anyway
+  await page.evaluate(() => { window.dataLayer = window.dataLayer.slice(); });
+  assert.equal((await ctx(page)).cart.items, 3, "entries of a copied array are not read again");
+  await page.evaluate(() => gtag("event", "add_to_cart", { currency: "VND", value: 349000, items: [{ item_id: "AO-KHO-03", price: 349000, quantity: 1 }] }));
+  assert.equal((await ctx(page)).cart.items, 4, "gtag into the copy is read");
   assert.deepEqual(page.errors, []);
+  // destroy() leaves a plain property holding the page's latest array.
+  const plain = await page.evaluate(() => {
+    const before = window.dataLayer;
+    Moments.destroy();
+    const d = Object.getOwnPropertyDescriptor(window, "dataLayer");
+    return [typeof d.get, d.writable, window.dataLayer === before, before.push === Array.prototype.push];
+  });
+  assert.deepEqual(plain, ["undefined", true, true, true]);
 });
 
 test("destroy() gives the page back", async () => {

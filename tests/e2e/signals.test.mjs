@@ -185,8 +185,11 @@ test("a GA4-only shop whose tag manager creates dataLayer after Moments is ready
   assert.ok(early.includes("moments_signal:page_view"), `the first page_view went in: ${early}`);
   assert.ok(early.indexOf("moments_ready") < early.indexOf("moments_signal:page_view"), "in the order they happened");
   assert.ok(early.every((e) => e.startsWith("moments_")), `only ours so far: ${early}`);
-  // The accessor that waited stepped aside: dataLayer is a plain property again.
-  assert.ok(await page.evaluate(() => "value" in Object.getOwnPropertyDescriptor(window, "dataLayer")));
+  // The accessor that waited hands the page its own array (and follows later replacements).
+  assert.deepEqual(await page.evaluate(() => {
+    const d = Object.getOwnPropertyDescriptor(window, "dataLayer");
+    return [window.dataLayer === window.__layer, Array.isArray(window.dataLayer), d.configurable, d.enumerable];
+  }), [true, true, true, true]);
   await page.click("#them");
   await waitSignal(page, "add_to_cart");
   const cart = await page.evaluate(() => Moments.context().cart);

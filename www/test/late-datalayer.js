@@ -3,6 +3,7 @@
 Moments.push(() => setTimeout(boot, 300)); // runs once Moments is ready
 function boot() {
   window.dataLayer = window.dataLayer || [];
+  window.__layer = window.dataLayer;
   window.__bootedAfterReady = true;
   document.getElementById("them").addEventListener("click", () => {
     window.dataLayer.push({
