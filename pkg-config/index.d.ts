@@ -491,6 +491,9 @@ export interface Settings {
   lexicon?: { know?: string[]; go?: string[]; do?: string[]; buy?: string[] };
   /** A purchase within this many hours of a decision counts as its conversion. Default 24. */
   conversionWindowHours?: number;
+  /** More URL query parameters that carry a search (`["tu-khoa"]`), read after the built-in
+   * `q`, `s`, `search`, `query` and `keyword`. */
+  searchParams?: string[];
 }
 
 /**

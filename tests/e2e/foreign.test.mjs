@@ -108,8 +108,10 @@ test("a Vietnamese search from the shop's own form: search.query, moment buy, th
   assert.deepEqual(page.errors, []);
 });
 
-test("a Vietnamese search from the URL (?q=, ?keyword=, ?s=, ?query=), with or without diacritics", async () => {
+test("a Vietnamese search from the URL (?q=, ?keyword=, ?s=, ?query=, the shop's own ?tu-khoa=), with or without diacritics", async () => {
   for (const [param, q, moment] of [
+    ["tu-khoa", "giày chạy bộ giá rẻ", "buy"], // settings.searchParams
+
     ["q", "so sánh giày chạy bộ", "know"],
     ["keyword", "giay chay bo gia re", "buy"],
     ["s", "giày chạy bộ rẻ nhất", "buy"], // "cheapest"

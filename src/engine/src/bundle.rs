@@ -711,7 +711,7 @@ impl Ck {
 
     fn settings(&mut self, v: &Value) -> Settings {
         let mut s = Settings::default();
-        let keys = "consent selectors abandonment exitIntent lexicon conversionWindowHours";
+        let keys = "consent selectors abandonment exitIntent lexicon conversionWindowHours searchParams";
         let Some(m) = self.obj(v, "settings", "settings", keys) else { return s };
         if let Some(c) = get(m, "consent") {
             s.consent_granted = self.one_of(c, "settings.consent", &["granted", "pending"]) == 0;
@@ -761,6 +761,14 @@ impl Ck {
             }
         }
         s.conversion_window_hours = self.onum(m, "conversionWindowHours", "settings", 0.0, 24.0 * 365.0, s.conversion_window_hours);
+        if let Some(x) = get(m, "searchParams") {
+            s.search_params = self.strings(x, "settings.searchParams");
+            for (i, p) in s.search_params.iter().enumerate() {
+                if p.trim().is_empty() {
+                    self.err_s(&index("settings.searchParams", i), "is empty: a parameter needs a name");
+                }
+            }
+        }
         s
     }
 

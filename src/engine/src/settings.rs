@@ -87,6 +87,9 @@ pub struct Settings {
     /// A purchase within this many hours of a decision counts as its conversion (default 24;
     /// a purchase in the same session always counts).
     pub conversion_window_hours: f64,
+    /// More URL query parameters that carry a search (`tu-khoa`), after the built-in `q`, `s`,
+    /// `search`, `query` and `keyword`.
+    pub search_params: Vec<String>,
 }
 
 impl Default for Settings {
@@ -98,6 +101,7 @@ impl Default for Settings {
             exit_intent: ExitIntent::default(),
             lexicon: Lexicon::default(),
             conversion_window_hours: 24.0,
+            search_params: Vec::new(),
         }
     }
 }

@@ -330,6 +330,24 @@ fn lexicon_from_settings_and_explain() {
 }
 
 #[test]
+fn search_from_the_url_with_the_bundles_own_parameters() {
+    let view = |s: &mut Sensing, url: &str, at: f64| {
+        feed(s, Input::PageView { url: url.into(), referrer: String::new(), page_type: None, title: String::new(), spa: false }, at)
+    };
+    // Without settings.searchParams a shop's own parameter is not a search…
+    let (mut plain, _) = Sensing::new(&Settings::default(), None, t(0.0), 1);
+    assert!(!view(&mut plain, "https://shop.vn/tim-kiem?tu-khoa=gi%C3%A0y+ch%E1%BA%A1y+b%E1%BB%99", 0.0).contains(&"search".to_string()));
+    // …with it, it is, and the built-in ones still come first.
+    let settings = Settings { search_params: vec!["tu-khoa".into()], ..Settings::default() };
+    let (mut s, _) = Sensing::new(&settings, None, t(0.0), 1);
+    assert!(view(&mut s, "https://shop.vn/tim-kiem?tu-khoa=gi%C3%A0y+ch%E1%BA%A1y+b%E1%BB%99+gi%C3%A1+r%E1%BA%BB", 0.0).contains(&"search".to_string()));
+    assert_eq!(s.context().pointer("search.query").and_then(Value::as_str), Some("giày chạy bộ giá rẻ"));
+    assert_eq!(s.context().pointer("moment").and_then(Value::as_str), Some("buy"));
+    view(&mut s, "https://shop.vn/tim-kiem?tu-khoa=a&q=%C3%A1o+kho%C3%A1c", 60_000.0);
+    assert_eq!(s.context().pointer("search.query").and_then(Value::as_str), Some("áo khoác"));
+}
+
+#[test]
 fn reset_forgets_the_shopper_but_not_the_page() {
     let (mut s, _) = Sensing::new(&Settings::default(), None, t(0.0), 1);
     feed(&mut s, Input::PageView { url: "https://shop.vn/cart".into(), referrer: String::new(), page_type: None, title: String::new(), spa: false }, 0.0);

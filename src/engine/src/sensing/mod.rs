@@ -117,6 +117,7 @@ pub struct Sensing {
     idle_ms: f64,
     stale_ms: f64,
     exit: ExitIntent,
+    search_params: Vec<String>,
     moments: Moments,
     // Remembered across visits.
     visits: f64,
@@ -175,6 +176,7 @@ impl Sensing {
             idle_ms: settings.abandonment.idle_seconds.max(1.0) * 1000.0,
             stale_ms: settings.abandonment.stale_cart_hours.max(0.0) * 3_600_000.0,
             exit: settings.exit_intent.clone(),
+            search_params: settings.search_params.clone(),
             moments: Moments::new(&settings.lexicon),
             visits: 0.0,
             visit_start: 0.0,
@@ -597,7 +599,8 @@ impl Sensing {
         if !host.is_empty() {
             self.host = host;
         }
-        let q = SEARCH_PARAMS.iter().find_map(|p| text::param(query, p));
+        let extra = self.search_params.iter().map(String::as_str);
+        let q = SEARCH_PARAMS.iter().copied().chain(extra).find_map(|p| text::param(query, p));
         self.page_type = match declared.map(str::trim).filter(|s| !s.is_empty()) {
             Some(d) => d.to_ascii_lowercase(),
             None => guess_page_type(path, q.is_some()).to_string(),
