@@ -7,7 +7,7 @@ import { init as start, create as make, load as loadWasm, validate, evaluate } f
 const wasmUrl = () => new URL("./moments_wasm_bg.wasm", import.meta.url);
 // Prompts are rendered by prompt.js, loaded only when a page may show one (bundlers split it into
 // a chunk of its own).
-const loadPrompts = () => import("./prompt.js");
+const loadPrompts = () => import(/* webpackChunkName: "moments-prompt" */ "./prompt.js");
 
 /** Starts Moments on this page (see index.d.ts). Never rejects. */
 export function init(options = {}) {

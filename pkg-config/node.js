@@ -3,7 +3,10 @@
 // CI. init() resolves to an inert object with an `error` event. Importing this module has no side
 // effects and never throws, so server-side rendering can import the package freely.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+// A namespace import, not `{ createRequire }`: webpack (5.106 and later) reads
+// `createRequire(import.meta.url).resolve("…")` as `require.resolve` and would bundle the .wasm as a
+// WebAssembly module, which fails to build for `target: "node"`.
+import * as nodeModule from "node:module";
 import { initSync } from "./moments_wasm.js";
 import * as api from "./api.js";
 
@@ -17,7 +20,7 @@ function wasmBytes() {
     return readFileSync(new URL("./moments_wasm_bg.wasm", import.meta.url));
   } catch (e) {
     try {
-      return readFileSync(createRequire(import.meta.url).resolve("moments-sdk/moments_wasm_bg.wasm"));
+      return readFileSync(nodeModule.createRequire(import.meta.url).resolve("moments-sdk/moments_wasm_bg.wasm"));
     } catch (_) {
       throw e;
     }
