@@ -3,13 +3,15 @@
 // - type-checked: tests/consumer/src/typed.ts against index.d.ts (tsc);
 // - validated in Node: tests/consumer/validate.mjs on a good and a broken bundle;
 // - imported in Node with no DOM (both entries) and from a Vite server-side-rendering build;
-// - built into a small app with the current Vite and run in Chromium, where a rule changes the page.
-// The consumer's own dependencies (vite, typescript) are installed with `npm ci` only when
+// - built into a small app with the current Vite and run in Chromium, where a rule changes the page;
+// - the same app and server entry built with webpack 5 (no config beyond entry and output).
+// The consumer's own dependencies (vite, typescript, webpack) are installed with `npm ci` only when
 // tests/consumer/node_modules is missing or older than its package-lock.json.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, statSync, lstatSync, rmSync, unlinkSync, mkdirSync, readFileSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, statSync, lstatSync, rmSync, unlinkSync, mkdirSync, readFileSync, mkdtempSync, readdirSync, writeFileSync, copyFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -40,7 +42,7 @@ before(async () => {
   // 1. The consumer's tooling, once (offline afterwards: npm's cache and the lock file).
   const stamp = join(APP, "node_modules/.package-lock.json");
   const fresh = existsSync(stamp) && statSync(stamp).mtimeMs >= statSync(join(APP, "package-lock.json")).mtimeMs;
-  if (!fresh || !existsSync(join(APP, "node_modules/.bin/vite"))) {
+  if (!fresh || !existsSync(join(APP, "node_modules/.bin/vite")) || !existsSync(join(APP, "node_modules/webpack"))) {
     ok(NPM, ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"]);
   }
   // 2. This build of moments-sdk, exactly as `npm publish` would ship it (npm ci left a link to
@@ -58,6 +60,18 @@ before(async () => {
   // 3. The app: a client build and a server (SSR) build.
   ok(process.execPath, [join(APP, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"]);
   ok(process.execPath, [join(APP, "node_modules/vite/bin/vite.js"), "build", "--ssr", "src/entry-server.js", "--outDir", "dist-ssr", "--logLevel", "warn"]);
+  // 4. The same app and server entry with webpack 5, configured as little as a shop would.
+  const webpack = createRequire(join(APP, "package.json"))("webpack");
+  const out = join(APP, "dist-webpack");
+  rmSync(out, { recursive: true, force: true });
+  const stats = await new Promise((resolve, reject) => webpack([
+    { mode: "production", context: APP, entry: "./src/main.js", output: { path: join(out, "web") } },
+    { mode: "production", context: APP, target: "node", entry: "./src/entry-server.js", output: { path: join(out, "server"), filename: "server.cjs", library: { type: "commonjs2" } } },
+  ], (e, s) => (e ? reject(e) : resolve(s))));
+  assert.ok(!stats.hasErrors(), stats.toString({ all: false, errors: true, warnings: true }));
+  const html = readFileSync(join(APP, "index.html"), "utf8").replace('<script type="module" src="./src/main.js"></script>', '<script defer src="./main.js"></script>');
+  writeFileSync(join(out, "web/index.html"), html);
+  for (const f of ["bundle.json", "favicon.svg"]) copyFileSync(join(APP, "public", f), join(out, "web", f));
 });
 after(async () => { await browser?.close(); });
 
@@ -153,6 +167,36 @@ test("server-side rendering: a Vite SSR build imports the package and renders", 
   assert.equal(out.ok, true, JSON.stringify(out.errors));
   assert.match(out.html, /bundle valid/);
   assert.equal(out.init, "function");
+});
+
+test("webpack 5: a server build (target node) bundles the package and renders", () => {
+  const entry = createRequire(import.meta.url)(join(APP, "dist-webpack/server/server.cjs"));
+  const out = entry.render();
+  assert.equal(out.ok, true, JSON.stringify(out.errors));
+  assert.match(out.html, /bundle valid/);
+  assert.equal(out.init, "function");
+});
+
+test("webpack 5: the app runs in Chromium, the wasm is a file of its own, prompts a chunk of their own", async (t) => {
+  const files = readdirSync(join(APP, "dist-webpack/web"));
+  const wasm = files.filter((f) => f.endsWith(".wasm"));
+  assert.equal(wasm.length, 1, files.join(" "));
+  assert.ok(files.includes("moments-prompt.js"), `the prompt renderer is its own chunk: ${files.join(" ")}`);
+  assert.ok(!/base64/.test(readFileSync(join(APP, "dist-webpack/web/main.js"), "utf8")), "the wasm is not inlined");
+  const own = await launch();
+  t.after(() => own.close());
+  const page = await newPage(own);
+  const requests = [];
+  page.on("response", (r) => requests.push([new URL(r.url()).pathname, r.headers()["content-type"] || ""]));
+  await page.goto(`${BASE}/tests/consumer/dist-webpack/web/index.html`);
+  await page.waitForFunction(() => document.getElementById("status").textContent === "fired", null, { timeout: 15000 });
+  await page.waitForFunction(() => document.getElementById("headline").textContent === "Personalised by Moments", null, { timeout: 5000 });
+  await page.click("#add");
+  await page.waitForFunction(() => !document.getElementById("offer").hidden, null, { timeout: 5000 });
+  assert.deepEqual(requests.filter(([p]) => p.endsWith(".wasm")), [[`/tests/consumer/dist-webpack/web/${wasm[0]}`, "application/wasm"]]);
+  assert.ok(!requests.some(([p]) => p.endsWith("moments-prompt.js")), "no prompt code without prompts");
+  assert.ok(!(await page.evaluate(() => window.__log)).some((e) => e[0] === "error"));
+  assert.deepEqual(page.errors, []);
 });
 
 const domActionsStub = () => /STUB/.test(readFileSync(join(ROOT, "src/web/src/dom.rs"), "utf8"));
