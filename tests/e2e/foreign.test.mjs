@@ -196,6 +196,13 @@ test("exit intent opens the Vietnamese prompt once; Escape closes it and the cap
     await waitSignal(empty, "exit_intent");
     await empty.waitForTimeout(300);
     assert.equal(await empty.evaluate(() => document.querySelectorAll("moments-prompt").length), 0);
+    // That leave did not use up the page's exit intent: with a cart, the next real one (3 s
+    // later) opens the offer.
+    await empty.click(".the-sp[data-ma='GCB-NU-01'] .nut-them");
+    await empty.waitForTimeout(3100);
+    await leave(empty);
+    await empty.waitForFunction(() => document.querySelector("moments-prompt"));
+    assert.equal(await signals(empty, "exit_intent"), 2);
     await empty.context().close();
   }
   const page = await open(HOME, { settings: exitFast });

@@ -132,6 +132,11 @@ impl Engine {
         self.update_segments();
         let (mut decisions, suppressed) =
             self.decider.decide(&self.bundle, signal, self.sensing.context(), now, self.sensing.shopper_id());
+        if signal == "exit_intent" && decisions.is_empty() && suppressed.is_empty() {
+            // Nothing used this chance to catch the shopper (say, the offer needs a cart and the
+            // cart was empty): the next attempt to leave this page still counts.
+            self.sensing.rearm_exit();
+        }
         for d in &mut decisions {
             let rule = self.bundle.rules[d.rule].id.clone();
             effects.push(Effect::Decision { rule: rule.clone(), variant: d.variant, signal: signal.to_string() });

@@ -348,6 +348,41 @@ fn search_from_the_url_with_the_bundles_own_parameters() {
 }
 
 #[test]
+fn an_exit_intent_no_rule_acted_on_is_armed_again() {
+    let bundle = r#"{"version": 1, "id": "b", "settings": {"exitIntent": {"delayMs": 0, "minSeconds": 1}},
+      "rules": [{"id": "offer", "on": ["exit_intent"], "when": {"cart.items": {"$gt": 0}},
+                 "do": [{"emit": {"name": "offer"}}]}]}"#;
+    let (mut e, _) = Engine::new(bundle, None, t(0.0), 7).unwrap();
+    let pv = Input::PageView { url: "https://shop.test/p/1".into(), referrer: String::new(), page_type: None, title: String::new(), spa: false };
+    e.handle(&pv, t(0.0));
+    let leave = Input::PointerLeave { y: 0.0 };
+    let step = |e: &mut Engine, input: &Input, at: f64| -> (bool, bool) {
+        let fx = e.handle(input, t(at));
+        let exit = fx.iter().any(|f| matches!(f, Effect::Signal { name } if name == "exit_intent"));
+        let offer = fx.iter().any(|f| matches!(f, Effect::Decision { rule, .. } if rule == "offer"));
+        (exit, offer)
+    };
+    // The pointer goes to the tab bar with an empty cart: exit intent, but no offer.
+    assert_eq!(step(&mut e, &leave, 2_000.0), (true, false));
+    e.handle(&Input::PointerEnter, t(2_100.0));
+    e.handle(&add("sku", 20.0), t(2_500.0));
+    // Armed again, but not at once: a leave within 3 s is not a new exit intent…
+    assert_eq!(step(&mut e, &leave, 4_000.0), (false, false));
+    e.handle(&Input::PointerEnter, t(4_100.0));
+    // …a real leave later is, and now the offer fires.
+    assert_eq!(step(&mut e, &leave, 6_000.0), (true, true));
+    e.handle(&Input::PointerEnter, t(6_100.0));
+    // A rule acted on it: no more exit intent on this page view.
+    assert_eq!(step(&mut e, &leave, 20_000.0), (false, false));
+    // The abandonment risk still counts the exit intent seen.
+    let risk = e.context().pointer("abandonment.risk").and_then(Value::as_f64).unwrap();
+    assert!(risk > 0.5, "{risk}");
+    // A new page view arms it again (the rule has no cap: it fires again).
+    e.handle(&pv, t(30_000.0));
+    assert_eq!(step(&mut e, &leave, 32_000.0), (true, true));
+}
+
+#[test]
 fn reset_forgets_the_shopper_but_not_the_page() {
     let (mut s, _) = Sensing::new(&Settings::default(), None, t(0.0), 1);
     feed(&mut s, Input::PageView { url: "https://shop.vn/cart".into(), referrer: String::new(), page_type: None, title: String::new(), spa: false }, 0.0);

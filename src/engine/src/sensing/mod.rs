@@ -12,7 +12,10 @@
 //! - **Idle**: `idle.seconds` counts from the last `Activity`, `Scroll`, page view, search, commerce
 //!   event, back attempt, flow answer, prompt click/dismissal or return to the tab; `idle` fires once
 //!   when it reaches `settings.abandonment.idleSeconds`, re-armed by the next of those.
-//! - **Exit intent** fires at most once per page view. Desktop: the pointer leaves through the top
+//! - **Exit intent** fires at most once per page view that a rule acted on: one that no rule acted
+//!   on (the engine calls [`Sensing::rearm_exit`]; say, a leave with an empty cart, when the exit
+//!   offer asks for a cart) is armed again [`EXIT_REARM_MS`] later, so the shopper's next real
+//!   attempt to leave still counts. Desktop: the pointer leaves through the top
 //!   (`y <= sensitivity`) after `minSeconds` on the page and does not come back within `delayMs`.
 //!   Touch devices (with `exitIntent.mobile`): a fast scroll up (faster than 1500 px/s, after
 //!   `minSeconds`, once the page was scrolled 30 % deep), a back attempt, or coming back to the tab
@@ -52,6 +55,8 @@ pub const DEDUP_MS: f64 = 1_500.0;
 pub const FAST_UP: f64 = -1_500.0;
 /// …once the page was scrolled at least this deep (%).
 pub const FAST_UP_DEPTH: f64 = 30.0;
+/// An exit intent that no rule acted on may fire again this many ms later (same page view).
+pub const EXIT_REARM_MS: f64 = 3_000.0;
 /// Mobile exit intent: coming back to the tab after more than this many ms away.
 pub const AWAY_MS: f64 = 5_000.0;
 /// Reading a page this long (ms), scrolled at least [`DWELL_DEPTH`] deep, is moment evidence.
@@ -151,6 +156,8 @@ pub struct Sensing {
     milestone: usize,
     engaged: bool,
     exit_fired: bool,
+    exit_seen: bool,
+    exit_quiet_until: f64,
     exit_deadline: f64,
     hidden: bool,
     hidden_at: f64,
@@ -207,6 +214,8 @@ impl Sensing {
             milestone: 0,
             engaged: false,
             exit_fired: false,
+            exit_seen: false,
+            exit_quiet_until: 0.0,
             exit_deadline: 0.0,
             hidden: false,
             hidden_at: 0.0,
@@ -617,6 +626,8 @@ impl Sensing {
         self.milestone = 0;
         self.engaged = false;
         self.exit_fired = false;
+        self.exit_seen = false;
+        self.exit_quiet_until = 0.0;
         self.exit_deadline = 0.0;
         self.active(t);
         if !spa {
@@ -808,10 +819,20 @@ impl Sensing {
 
     fn exit_intent(&mut self, signals: &mut Vec<String>) {
         self.exit_deadline = 0.0;
-        if !self.exit_fired {
+        if !self.exit_fired && self.now >= self.exit_quiet_until {
             self.exit_fired = true;
+            self.exit_seen = true;
             raise(signals, "exit_intent");
             self.abandon(signals);
+        }
+    }
+
+    /// Arms exit intent again on this page view, [`EXIT_REARM_MS`] from now: the engine calls this
+    /// when no rule acted on the last one. Abandonment risk still counts the exit intent seen.
+    pub fn rearm_exit(&mut self) {
+        if self.exit_fired {
+            self.exit_fired = false;
+            self.exit_quiet_until = self.now + EXIT_REARM_MS;
         }
     }
 
@@ -868,7 +889,7 @@ impl Sensing {
             ("checkout_begun", on(checkout, 0.15)),
             ("idle", 0.2 * idle),
             ("tab_hidden", on(self.hidden, 0.15)),
-            ("exit_intent", on(self.exit_fired, 0.2)),
+            ("exit_intent", on(self.exit_seen, 0.2)),
             ("cart_age", 0.1 * age),
         ]
     }
