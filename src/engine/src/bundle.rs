@@ -178,10 +178,11 @@ fn num_text(n: f64) -> String {
 /// The known word closest to `word` (case, `-` and `_` ignored; at most two edits, one for short
 /// words), for "did you mean" hints.
 pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let ignored = |c: &char| matches!(c, '-' | '_' | ' ');
     let norm = |s: &str| -> Vec<char> {
         let mut v = Vec::new();
         for c in s.chars() {
-            if !matches!(c, '-' | '_' | ' ') {
+            if !ignored(&c) {
                 v.push(crate::unicode::lower_char(c));
             }
         }
@@ -193,7 +194,7 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     for &k in known {
         // More letters apart than the limit is more edits apart: skip the table (most words),
         // counting the letters without building the normalized word.
-        let n = k.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).count();
+        let n = k.chars().filter(|c| !ignored(c)).count();
         if w.len().abs_diff(n) > limit {
             continue;
         }

@@ -31,18 +31,19 @@ impl Problem {
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem { path: path.into(), message: message.into(), severity: Severity::Warning }
     }
+
+    /// `warning: path: message` (no `warning: ` for an error, no `path: ` for the whole
+    /// document), without `core::fmt`, which the browser build leaves out.
+    pub fn text(&self) -> String {
+        let warning = if self.severity == Severity::Warning { "warning: " } else { "" };
+        let sep = if self.path.is_empty() { "" } else { ": " };
+        crate::small::cat(&[warning, &self.path, sep, &self.message])
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.severity == Severity::Warning {
-            f.write_str("warning: ")?;
-        }
-        if !self.path.is_empty() {
-            f.write_str(&self.path)?;
-            f.write_str(": ")?;
-        }
-        f.write_str(&self.message)
+        f.write_str(&self.text())
     }
 }
 

@@ -25,7 +25,7 @@ pub mod storage;
 pub mod ui;
 
 use moments_engine::condition::eval_condition;
-use moments_engine::{ga4, small, Problem, Severity, Value};
+use moments_engine::{ga4, Problem, Severity, Value};
 use runtime::{push, Job, Options, Shared};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -44,14 +44,11 @@ fn problems_json(ok: bool, problems: &[Problem]) -> String {
     let list: Vec<Value> = problems
         .iter()
         .map(|p| {
-            // `p.to_string()` spelled out: Display would bring in `core::fmt`.
-            let warning = if p.severity == Severity::Warning { "warning: " } else { "" };
-            let sep = if p.path.is_empty() { "" } else { ": " };
             runtime::obj(&[
                 ("path", p.path.as_str().into()),
                 ("message", p.message.as_str().into()),
                 ("severity", if p.severity == Severity::Error { "error" } else { "warning" }.into()),
-                ("text", small::cat(&[warning, &p.path, sep, &p.message]).into()),
+                ("text", p.text().into()),
             ])
         })
         .collect();
