@@ -106,24 +106,37 @@ export function init(options = {}) {
   return create(options).ready;
 }
 
+/** How many calls made before the start are kept for it. */
+const EARLY_MAX = 1000;
+
 /**
  * Like `init`, but returns the API object at once (its `ready` promise settles as `init`'s does),
  * so that `on()` handlers can be attached before the first events. `options.on` (`{event: handler}`)
- * does the same for `init`. Calls other than `on`/`off` made before `ready` do nothing.
+ * does the same for `init`. Calls made before the SDK has started are kept (up to EARLY_MAX):
+ * `set`, `consent` and `reset` take effect before the first page view's decisions, `track` and
+ * `fire` right after them, each group in order.
  */
 export function create(options = {}) {
   options = options && typeof options === "object" ? options : {};
   const handlers = new Map();
   const undo = [];
-  const early = []; // SDK events waiting for the page to create dataLayer (their cancels)
-  undo.push(() => early.forEach((cancel) => cancel()));
+  const waiting = []; // SDK events waiting for the page to create dataLayer (their cancels)
+  undo.push(() => waiting.forEach((cancel) => cancel()));
   let sdk = null; // the wasm's handle, once started
   let dead = false;
   // Asks the running SDK (nothing before it started or after destroy). The kinds are numbered
   // by `call` in src/web/src/lib.rs (literals here: esbuild does not inline constants).
   const call = (kind, a = "", b = "", n, m) => sdk && wasmCall(sdk, kind, a, b, n, m);
-  // Without the answer: the API's track() and the like give undefined (null before the start).
-  const tell = (...args) => sdk && void call(...args);
+  // Without the answer. Before the start, kept for it: [kind, ...args] (null once started or failed).
+  let early = [];
+  const tell = (...args) => {
+    if (sdk) call(...args);
+    else if (early && !dead && early.length < EARLY_MAX) early.push(args);
+  };
+  // The kept calls of one group (state: set, consent, reset; else events), in order.
+  const replay = (state) => {
+    for (const c of early || []) if ((c[0] !== 1 && c[0] !== 5) === state) call(...c);
+  };
   const debug = !!options.debug;
 
   const dispatch = (name, detail) => {
@@ -144,7 +157,7 @@ export function create(options = {}) {
     };
     try {
       if (window.dataLayer) push(window.dataLayer);
-      else if (early.length < 100) early.push(withLayer(push)); // until the page's snippet runs
+      else if (waiting.length < 100) waiting.push(withLayer(push)); // until the page's snippet runs
     } catch (e) {
       /* a broken dataLayer is the page's problem, not a reason to throw */
     }
@@ -166,7 +179,7 @@ export function create(options = {}) {
   const prompts = promptBridge(options.loadPrompts, guard((what, rule, node, button) => call(10 /* ui */, what, rule, node, button)), fail);
   // Element actions are applied by dom.js; what it changes later (elements that appear) goes back
   // to the wasm as `ui` reports, with the action's kind as `what`.
-  const dom = domApplier(guard((kind, rule, elements) => call(10 /* ui */, kind, rule, elements)));
+  const dom = domApplier(guard((kind, rule, elements) => call(10 /* ui */, kind, rule, elements)), fail);
   const noContext = () => ({});
   const noExplanation = () => ({ rules: [], sensing: {} });
 
@@ -232,21 +245,26 @@ export function create(options = {}) {
       sdk = startWasm(text, consent, debug, storage, dispatch);
     } catch (e) {
       if (typeof e !== "string") throw e;
+      early = null;
       fail("bundle refused", JSON.parse(e).errors);
       return;
     }
+    replay(true);
     dispatch("ready", { bundle: JSON.parse(text).id || "" });
     // Loading the bundle and the first decisions are two tasks, not one long one: the page
     // stays responsive in between (pre-hidden swap targets stay hidden until begin()).
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (!sdk) return; // a ready handler called destroy()
-    call(0 /* begin */); // the page view first, then what the page already pushed to dataLayer
+    call(0 /* begin */); // the page view first, then what the page already asked or pushed to dataLayer
+    replay(false);
+    early = null;
     if (/"prompt"\s*:/.test(text)) (window.requestIdleCallback || setTimeout)(prompts.preload);
     hookPage(call, undo);
   };
   api.ready = start().then(
     () => api,
     (e) => {
+      early = null;
       fail(why(e));
       return api;
     },

@@ -25,6 +25,7 @@
 // [3] release the pre-hide. Changes made later (elements appearing) are reported with
 // `report(kind, rule, elements)`. Never throws.
 import { call } from "./moments_wasm.js";
+import { trustedHTML, refusal } from "./trusted.js";
 
 export const MAX_REPAIRS = 3;
 export const PREHIDE_MS = 1500;
@@ -65,7 +66,7 @@ function adopt(css) {
 /** Sanitized HTML parsed into an inert fragment, without scripts and refused attributes. */
 function fragment(html) {
   const t = document.createElement("template");
-  t.innerHTML = html;
+  t.innerHTML = trustedHTML(html);
   const f = t.content;
   for (const el of f.querySelectorAll("*")) {
     if (el.localName === "script") el.remove();
@@ -98,12 +99,14 @@ const part = ([k, , , x, y]) =>
  * Applies action `a` to `el`; returns how to undo it — `{c: original children, ours}` (replace),
  * `{ins: nodes}` (insert), `{n: attribute, o: original value, v: the value we left}` (attr,
  * class), `{m: marker attribute or null, h: original hidden}` (hide, show) — or nothing.
+ * Markup the page refuses (Trusted Types without the "moments" policy) goes to `refused(e)`.
  */
-function applyOne(el, a) {
+function applyOne(el, a, refused) {
   try {
     return change(el, a);
   } catch (e) {
-    /* an attribute name or a place the browser refuses: not applied */
+    // Otherwise an attribute name or a place the browser refuses: not applied.
+    if (a[0] === "insert" || (a[0] === "replace" && a[4])) refused(e);
   }
 }
 
@@ -181,8 +184,11 @@ const merge = (older, newer) =>
   older.ours && newer.ours ? { c: older.c, ours: newer.ours }
   : older.n && older.n === newer.n ? { n: older.n, o: older.o, v: newer.v } : undefined;
 
-/** An applier reporting later changes to `report(kind, rule, elements)`: the message handler. */
-export function domApplier(report) {
+/**
+ * An applier reporting later changes to `report(kind, rule, elements)`, and markup the page
+ * refused to `fail(message)` (once): the message handler.
+ */
+export function domApplier(report, fail = () => {}) {
   let live = []; // {id, rule, a: the message, key, p: part, f: firing, on: still matched against new elements}
   let marks = []; // {live: id, el, u: undo, tries, active: still watched for overwrites}
   let next = 0;
@@ -191,6 +197,11 @@ export function domApplier(report) {
   let display = null; // removes the stylesheet behind hide and show
   let prehidden = null; // shows the pre-hidden elements again
   let timer;
+  let told = false;
+  const refused = (e) => {
+    if (!told) fail("the page refused an html action: " + refusal(e));
+    told = true;
+  };
 
   // Shows the pre-hidden elements again (also from the safety timer: never throws).
   const release = () => {
@@ -235,14 +246,14 @@ export function domApplier(report) {
               if (m.active) {
                 m.tries++;
                 if (m.u.ins) removeAll(m.u.ins);
-                const u = applyOne(el, l.a);
+                const u = applyOne(el, l.a, refused);
                 if (u) m.u = u;
                 else m.active = false;
               }
             }
             continue;
           }
-          let u = applyOne(el, l.a);
+          let u = applyOne(el, l.a, refused);
           if (!u) continue;
           // Every record of a change on this element and part starts from what was there before
           // the first of them (the oldest record's original): reverting, which walks the records

@@ -66,7 +66,13 @@ export function init(options: InitOptions): Promise<Moments>;
 
 /**
  * Like {@link init}, but returns the {@link Moments} object at once; its `ready` promise settles as
- * `init`'s would. `on`/`off` work immediately; other calls do nothing until `ready`.
+ * `init`'s would. `on`/`off` work immediately. Calls made before the SDK has started are kept (up
+ * to 1000): `set`, `consent` and `reset` take effect before the first page view's decisions,
+ * `track` and `fire` right after them, each in the order made. Reads (`context`, `explain`) answer
+ * empty until then; when the bundle is refused, the kept calls are dropped.
+ * @example
+ * const m = create({ bundle: "/moments/bundle.json" });
+ * m.set({ tier: "gold" }); // page_view rules on custom.tier see it
  */
 export function create(options: InitOptions): Moments;
 

@@ -7,6 +7,8 @@
 // A failed load (offline, a blocked URL) is reported once; the prompts waiting for it are told to
 // the wasm as closed (so their rules are free again), and the next prompt tries again, at most
 // every RETRY_MS; prompts asked for in between are closed the same way.
+import { trustedHTML, refusal } from "./trusted.js";
+
 const RETRY_MS = 10000;
 
 export function promptBridge(load, report, fail) {
@@ -20,7 +22,7 @@ export function promptBridge(load, report, fail) {
       if (c.close) ui.closeAll();
       else ui.show(c);
     } catch (e) {
-      fail(String((e && e.message) || e));
+      fail(refusal(e));
     }
   };
   const get = () => {
@@ -28,14 +30,14 @@ export function promptBridge(load, report, fail) {
       loading = Promise.resolve()
         .then(load)
         .then((m) => {
-          ui = m.createPrompts(report);
+          ui = m.createPrompts(report, trustedHTML);
           for (const c of waiting.splice(0)) run(c);
         })
         .catch((e) => {
           loading = null;
           failed = Date.now();
           waiting.splice(0).forEach(drop);
-          fail("prompts could not be loaded: " + String((e && e.message) || e));
+          fail("prompts could not be loaded: " + refusal(e));
         });
     }
     return !!loading;

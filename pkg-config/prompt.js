@@ -145,9 +145,10 @@ function style(root) {
 /**
  * The prompts of one SDK. `report(what, rule, node, button)` tells the wasm what happened:
  * "s" shown, "x" closed by the shopper, "z" closed otherwise, "c" call to action, "b" flow button
- * `button` of node `node`. Returns `{show(prompt), closeAll()}`.
+ * `button` of node `node`. `html(markup)` makes the markup prompt.js built (every value escaped)
+ * what the page's Trusted Types policy accepts. Returns `{show(prompt), closeAll()}`.
  */
-export function createPrompts(report) {
+export function createPrompts(report, html = (s) => s) {
   const open = []; // {rule, p, host, root, node, trail, prev, off, timer, hover, focus}
   const queue = []; // waiting prompts, highest priority first, then first come
   let out = null; // during a step: {ev: reports, focus: element to focus}
@@ -176,7 +177,7 @@ export function createPrompts(report) {
     const host = document.createElement("moments-prompt");
     const root = host.attachShadow({ mode: "open" });
     const node = p.flow ? p.flow.start : 0;
-    root.innerHTML = markup(p, node, false);
+    root.innerHTML = html(markup(p, node, false));
     style(root);
     body.appendChild(host);
     const o = { rule: p.rule, p, host, root, node, trail: [], prev: document.activeElement, timer: null, hover: false, focus: false };
@@ -206,7 +207,7 @@ export function createPrompts(report) {
   function flowTo(o, node) {
     o.node = node;
     const f = o.root.querySelector(".f");
-    if (f) f.innerHTML = flowMarkup(o.p, node, o.trail.length > 0);
+    if (f) f.innerHTML = html(flowMarkup(o.p, node, o.trail.length > 0));
     out.focus = o.root.getElementById("q");
   }
 

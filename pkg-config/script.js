@@ -7,7 +7,8 @@
 // - Replays calls queued before it loaded, in order:
 //     window.Moments = window.Moments || []; Moments.push(["track", "add_to_cart", {value: 25}]);
 //   `on`/`off` entries are attached before the SDK starts, so they see `ready`, `error` and the first
-//   decisions; every other call runs, in the order given, once the SDK is ready.
+//   decisions; `set`, `consent` and `reset` take effect before the first page view's decisions;
+//   every other call runs, in the order given, once the SDK is ready.
 //   `Moments.push(function (m) { ... })` runs the function with the API when it is ready.
 // - Loads `moments.wasm` from beside this file (resolved from the script's own URL, so any path or
 //   CDN works), with streaming compilation where the server sends `application/wasm`.
@@ -18,6 +19,10 @@
 //   browser lacks them, a <style> carries the nonce of this tag (the SDK reads script[nonce]).
 // - Loads once per page, however many times the tag appears. Never throws into the page.
 import { create, validate, evaluate } from "./api.js";
+import { trustedScriptURL } from "./trusted.js";
+
+/** Calls that change the SDK's state rather than report an event: applied before the first page view. */
+const STATE = ["set", "consent", "reset"];
 
 (function () {
   const w = window;
@@ -78,8 +83,10 @@ function boot(w, prev) {
         if (sdk && ready) return sdk[name](...args);
         return name === "context" ? {} : { rules: [], sensing: {} };
       }
-      // Everything else keeps its place in line behind the queued calls.
-      if (sdk && ready && !queue.length) return sdk[name](...args);
+      // State (set, consent, reset) goes to the SDK as soon as it is starting: it takes effect
+      // before the first page view's decisions. Everything else keeps its place in line behind
+      // the queued calls.
+      if (sdk && ((ready && !queue.length) || STATE.includes(name))) return sdk[name](...args);
       queue.push([name, ...args]);
     } catch (e) {
       /* never throw into the page */
@@ -91,10 +98,11 @@ function boot(w, prev) {
     if (sdk) return api.ready;
     const o = Object.assign({ wasmUrl: new URL("moments.wasm", src).href, loadPrompts }, options);
     sdk = create(o);
-    // Handlers first, in the order given, so they see `ready`, `error` and the first decisions.
+    // Handlers first, in the order given, so they see `ready`, `error` and the first decisions;
+    // then the state calls, which the SDK applies before the first page view.
     for (let i = 0; i < queue.length; ) {
       const c = queue[i];
-      if (Array.isArray(c) && (c[0] === "on" || c[0] === "off")) {
+      if (Array.isArray(c) && (c[0] === "on" || c[0] === "off" || STATE.includes(c[0]))) {
         queue.splice(i, 1);
         try {
           invoke(c);
@@ -149,7 +157,7 @@ function boot(w, prev) {
   // Loads `name` from beside this file (with this tag's nonce); returns the <script>, inserted.
   const addScript = (name, onload, onerror) => {
     const s = doc.createElement("script");
-    s.src = new URL(name, src).href;
+    s.src = trustedScriptURL(new URL(name, src).href);
     s.async = true;
     if (nonce) s.nonce = nonce;
     s.onload = onload;

@@ -63,6 +63,9 @@ test("the pre-load queue is replayed in order; queued handlers see ready and the
   await waitSeen(page, "callback:true");
   const s = await seen(page);
   assert.ok(s.includes("fixture_fired"), `the page_view rule reached a queued handler: ${s}`);
+  // State calls (set, consent, reset) take effect before the first page view's decisions: a
+  // page_view rule on custom.tier sees the queued set({tier: "gold"}).
+  assert.ok(s.includes("gold_welcome"), `the first page view saw the queued set(): ${s}`);
   assert.ok(s.includes("ready:subpath-fixture"), "a queued handler saw ready");
   const order = s.filter((x) => x.startsWith("step:") || x.startsWith("callback:"));
   // step:0 needs the queued set({tier: "gold"}) to have run before the queued add_to_cart.
@@ -141,6 +144,66 @@ test("data-debug loads the overlay from beside the script, under the CSP; debug(
   await page.waitForTimeout(300);
   assert.deepEqual(await csp(page), [], "no securitypolicyviolation");
   assert.deepEqual(pageErrors(page), []);
+});
+
+/** The text and buttons of the open prompt's shadow root, or null. */
+const promptText = (page) => page.evaluate(() => {
+  const h = document.querySelector("moments-prompt");
+  return h && h.shadowRoot ? h.shadowRoot.textContent.replace(/\s+/g, " ").trim() : null;
+});
+const clickPrompt = (page, label) => page.evaluate((label) => {
+  const h = document.querySelector("moments-prompt");
+  [...h.shadowRoot.querySelectorAll("button")].find((b) => b.textContent.trim() === label).click();
+}, label);
+
+test("under Trusted Types (require-trusted-types-for 'script'): html swaps, prompts, flows and the overlay work", async () => {
+  const page = await open("trusted.html");
+  await momentsReady(page);
+  await page.waitForFunction(() => document.querySelector("#title em"), null, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => document.querySelector("#title").innerHTML), "<em>Welcome</em> back, Ana &lt;img src=x&gt;");
+  assert.equal(await page.evaluate(() => document.querySelector("#note").textContent), "Free shipping today");
+  await page.waitForFunction(() => window.Moments.__overlay, null, { timeout: 10000 });
+  await page.evaluate(() => window.Moments.track("ask"));
+  await page.waitForFunction(() => { const h = document.querySelector("moments-prompt"); return h && /Which size/.test(h.shadowRoot.textContent); }, null, { timeout: 10000 });
+  assert.match(await promptText(page), /We will pick the right fit, Ana <img src=x>\./);
+  await clickPrompt(page, "S–M");
+  await page.waitForFunction(() => /Slim or relaxed/.test(document.querySelector("moments-prompt").shadowRoot.textContent));
+  await clickPrompt(page, "Slim");
+  await waitSeen(page, "fit_chosen");
+  assert.deepEqual(await csp(page), [], "no securitypolicyviolation");
+  assert.deepEqual(pageErrors(page), []);
+  assert.deepEqual((await seen(page)).filter((s) => s.startsWith("error:")), []);
+});
+
+test("the npm build under Trusted Types: calls made before the start are kept (set before the first page view, track after it)", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/test/npm-trusted.html`);
+  await page.waitForFunction(() => window.__seen && window.__seen.includes("ready"), null, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => document.querySelector("#title").innerHTML), "<em>Welcome</em> back, Bo &lt;b&gt;");
+  assert.deepEqual((await seen(page)).slice(0, 4), ["decision:hello", "decision:rich-hero", "decision:ask", "ready"], "the page view first, then the kept track()");
+  await page.waitForFunction(() => { const h = document.querySelector("moments-prompt"); return h && /Which size/.test(h.shadowRoot.textContent); }, null, { timeout: 10000 });
+  await clickPrompt(page, "L–XL");
+  await page.waitForFunction(() => /Slim or relaxed/.test(document.querySelector("moments-prompt").shadowRoot.textContent));
+  await clickPrompt(page, "Slim");
+  await waitSeen(page, "fit_chosen");
+  assert.deepEqual(await csp(page), [], "no securitypolicyviolation");
+  assert.deepEqual((await seen(page)).filter((s) => s.startsWith("error:")), []);
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test("where the CSP allows no Trusted Types policy, html actions and prompts are refused with a clear error, nothing thrown", async () => {
+  const page = await open("trusted-none.html");
+  await momentsReady(page);
+  await waitSeen(page, "callback:true");
+  await page.evaluate(() => window.Moments.track("ask"));
+  await page.waitForFunction(() => window.__seen.filter((s) => s.startsWith("error:")).length === 2, null, { timeout: 10000 });
+  const errors = (await seen(page)).filter((s) => s.startsWith("error:"));
+  assert.match(errors[0], /^error:the page refused an html action: .*TrustedHTML.*trusted-types moments/);
+  assert.match(errors[1], /^error:prompts could not be loaded: .*TrustedScriptURL.*trusted-types moments/);
+  assert.equal(await page.evaluate(() => document.querySelector("#title").textContent), "Moments where no Trusted Types policy may be made", "untouched");
+  assert.equal(await page.evaluate(() => document.querySelectorAll("#note, moments-prompt").length), 0);
+  assert.ok((await seen(page)).includes("fixture_fired"), "the other actions still run");
+  assert.deepEqual(pageErrors(page).filter((e) => !/Trusted|trusted-types/.test(e)), [], "only the browser's own Trusted Types reports");
 });
 
 /** The page as served, with the SDK blocked: what "untouched" means. */

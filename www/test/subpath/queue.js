@@ -6,6 +6,7 @@ Moments.push(["on", "ready", function (d) { __seen.push("ready:" + d.bundle); }]
 Moments.push(["on", "error", function (d) { __seen.push((d.severity === "warning" ? "warning:" : "error:") + d.message); }]);
 Moments.push(["on", "fixture_fired", function () { __seen.push("fixture_fired"); }]);
 Moments.push(["on", "step", function (d) { __seen.push("step:" + d.n); }]);
+Moments.push(["on", "gold_welcome", function () { __seen.push("gold_welcome"); }]);
 Moments.push(["set", { tier: "gold" }]);
 Moments.push(["track", "add_to_cart", { value: 25 }]);
 Moments.push(["track", "step_one"]);
