@@ -23,6 +23,18 @@ const ROOT = "/test/spa";
 const INDEX = readFileSync(new URL("../../www/test/spa/index.html", import.meta.url), "utf8");
 
 /**
+ * The app's index.html for a deep link, with the route's page-type meta set by the server (as an
+ * SPA rendered on the server does): the SDK's first page view does not depend on whether the app
+ * (deferred) renders before the SDK (async) starts.
+ */
+function served(pathname) {
+  const rest = pathname.slice(ROOT.length);
+  const type = /^\/c\//.test(rest) ? "category" : /^\/p\//.test(rest) ? "product" : rest === "/cart" ? "cart"
+    : rest === "/checkout" ? "checkout" : rest === "/search" ? "search" : "home";
+  return INDEX.replace('name="moments:page-type" content="home"', `name="moments:page-type" content="${type}"`);
+}
+
+/**
  * Opens `path` (a route of the app, say "/p/TR-100") in a fresh shopper's browser and waits for
  * the SDK. The app's deep links are served its index.html, as an SPA's server does (the test
  * server only serves files). `opts.settings` patches the bundle's settings; `opts.init` is script
@@ -31,7 +43,7 @@ const INDEX = readFileSync(new URL("../../www/test/spa/index.html", import.meta.
 async function open(path = "/", opts = {}) {
   const page = await newPage(browser);
   await page.route((url) => url.pathname.startsWith(ROOT + "/") && !/\.(js|css|json)$/.test(url.pathname), (route) =>
-    route.fulfill({ contentType: "text/html; charset=utf-8", body: INDEX }));
+    route.fulfill({ contentType: "text/html; charset=utf-8", body: served(new URL(route.request().url()).pathname) }));
   if (opts.settings) {
     await page.route(`**${ROOT}/bundle.json`, async (route) => {
       const b = await (await route.fetch()).json();
@@ -252,4 +264,217 @@ test("a search deep link (/search?q=…) counts once and picks the moment", asyn
   await page.waitForFunction(() => document.querySelector(".search-head").textContent.startsWith("Best prices"));
   assert.equal(await text(page, ".search-head"), "Best prices today for “rain jacket discount”");
   assert.deepEqual(page.errors, []);
+});
+
+test("exit intent with a bag opens the offer once; a route change in the middle of it leaves one usable prompt and the cap holds", async () => {
+  const page = await open("/p/TR-100", { settings: exitFast });
+  await page.click(".pdp .add-to-cart");
+  await waitSignal(page, "add_to_cart");
+  await leave(page);
+  await page.waitForFunction(() => document.querySelector("moments-prompt"));
+  // The app routes while the modal is open (a timer, a back button, a deep link the app follows).
+  await go(page, "/c/shoes");
+  await page.goBack();
+  await page.waitForFunction(() => location.pathname.endsWith("/p/TR-100") && document.querySelector(".pdp-title"));
+  await go(page, "/cart");
+  await settle(page);
+  // A route change closes the page's prompt (as it undoes the page's changes): none is left
+  // trapping the focus, and the app kept routing and rendering underneath.
+  assert.equal(await count(page, "moments-prompt"), 0);
+  assert.equal(await count(page, ".cart-line"), 1);
+  await page.keyboard.press("Tab");
+  assert.notEqual(await page.evaluate(() => document.activeElement.localName), "moments-prompt");
+  const ev = await momentsEvents(page);
+  assert.deepEqual(ev.filter((e) => e.event === "moments_prompt_shown").map((e) => e.rule), ["exit-offer"]);
+  // A new route is a new page view: exit intent may fire again, the offer (1 per session) does not.
+  await leave(page);
+  await waitSignal(page, "exit_intent", 2);
+  await settle(page);
+  assert.equal(await count(page, "moments-prompt"), 0);
+  assert.match((await page.evaluate(() => Moments.explain("exit-offer").rules[0])).reason, /cap/);
+  assert.deepEqual(page.errors, []);
+});
+
+test("begin_checkout without a purchase: checkout_abandoned and cart_abandoned once each, their emits and the rescue text", async () => {
+  const page = await open("/c/socks", { settings: { abandonment: { idleSeconds: 2 } } });
+  await page.click(".card[data-sku='SK-01'] .add-to-cart");
+  await page.click("a[href$='/cart']");
+  await page.click(".to-checkout");
+  await waitSignal(page, "begin_checkout");
+  assert.ok((await ctx(page)).cart.items === 1);
+  await waitSignal(page, "checkout_abandoned", 1, 8000);
+  await waitSignal(page, "cart_abandoned", 1, 8000);
+  await page.waitForFunction(() => document.querySelector(".checkout-help").textContent.startsWith("Questions?"));
+  const ev = await momentsEvents(page);
+  assert.equal(ev.filter((e) => e.event === "moments_checkout_rescue").length, 1);
+  assert.deepEqual(ev.filter((e) => e.event === "moments_cart_reminder").map((e) => e.channel), ["page"]);
+  // Still once, however long the shopper stays away.
+  await page.waitForTimeout(2500);
+  assert.equal(await signals(page, "checkout_abandoned"), 1);
+  assert.equal(await signals(page, "cart_abandoned"), 1);
+  assert.deepEqual(page.errors, []);
+});
+
+test("a purchase converts: one conversion per decided rule, shown and holdout, with the order value; the bag is empty", async () => {
+  const page = await open("/c/shoes", { settings: { abandonment: { idleSeconds: 2 } } });
+  await page.click(".card[data-sku='HK-200'] .add-to-cart");
+  await page.click("a[href$='/cart']");
+  await page.click(".to-checkout");
+  await waitSignal(page, "begin_checkout");
+  await page.waitForSelector(".checkout-trust .trust");
+  assert.equal(await count(page, ".checkout-trust .trust"), 1);
+  assert.equal(await text(page, ".checkout-title"), "Checkout", "held out: nothing shown");
+  await page.click(".pay");
+  await waitSignal(page, "purchase");
+  await page.waitForSelector(".thanks-title");
+  const ev = await momentsEvents(page);
+  const conv = ev.filter((e) => e.event === "moments_conversion");
+  const by = Object.fromEntries(conv.map((e) => [e.rule, [e.variant, e.value]]));
+  assert.deepEqual(by["checkout-trust"], ["shown", 180]);
+  assert.deepEqual(by["checkout-holdout"], ["holdout", 180]);
+  assert.equal(conv.filter((e) => e.rule === "checkout-trust").length, 1);
+  const c = (await ctx(page)).cart;
+  assert.deepEqual([c.items, c.value], [0, 0]);
+  // A purchase ends the checkout: idling on the thank-you page abandons nothing.
+  await page.waitForTimeout(2600);
+  assert.equal(await signals(page, "checkout_abandoned"), 0);
+  assert.equal(await signals(page, "cart_abandoned"), 0);
+  assert.deepEqual(page.errors, []);
+});
+
+test("Moments.on handlers from the pre-load queue see ready and every route's page view; off() stops them", async () => {
+  const init = () => {
+    window.__seen = [];
+    window.__h = (d) => window.__seen.push(d.name);
+    window.Moments = window.Moments || [];
+    window.Moments.push(["on", "ready", (d) => window.__seen.push("ready:" + d.bundle)]);
+    window.Moments.push(["on", "signal", window.__h]);
+  };
+  const page = await open("/", { init });
+  await go(page, "/c/jackets");
+  await page.click(".card[data-sku='JK-09'] .add-to-cart");
+  await waitSignal(page, "add_to_cart");
+  let seen = await page.evaluate(() => window.__seen);
+  assert.equal(seen[0], "ready:ridgeline-spa");
+  assert.deepEqual(seen.filter((s) => s === "page_view").length, 2);
+  assert.ok(seen.includes("add_to_cart"));
+  const n = seen.length;
+  await page.evaluate(() => Moments.off("signal", window.__h));
+  await go(page, "/cart");
+  seen = await page.evaluate(() => window.__seen);
+  assert.equal(seen.length, n);
+  // A handler that throws does not reach the page, and the app keeps routing.
+  await page.evaluate(() => Moments.on("signal", () => { throw new Error("handler bug"); }));
+  await go(page, "/");
+  await settle(page);
+  assert.equal(await count(page, ".hero-title"), 1);
+  assert.deepEqual(page.errors.filter((e) => !/handler bug/.test(e)), []);
+  assert.deepEqual(page.errors.filter((e) => /Uncaught/.test(e)), []);
+});
+
+test("200 rapid route changes: one page view each, no errors, no leftovers, and the SDK still works after", async () => {
+  const page = await open("/");
+  await page.evaluate(() => {
+    const routes = ["/c/shoes", "/p/TR-100", "/p/HK-200", "/cart", "/search?q=boots", "/"];
+    for (let i = 0; i < 200; i++) shop.navigate(routes[i % routes.length]);
+  });
+  await settle(page);
+  assert.equal(await pageviews(page), 201);
+  assert.equal(await signals(page, "page_view"), 201);
+  // The 200th route (i = 199) is /p/TR-100: its swaps once, nothing left from the 199 before.
+  assert.equal(await page.evaluate(() => location.pathname), `${ROOT}/p/TR-100`);
+  assert.equal(await count(page, ".badge-free-returns"), 1);
+  assert.equal(await count(page, ".price--hot"), 1);
+  await go(page, "/p/JK-09");
+  await settle(page);
+  assert.equal(await count(page, ".badge-free-returns"), 1);
+  assert.equal(await count(page, "[data-moments-hide], [data-moments-show]"), 1, "only this page's show");
+  // Back 3 steps and forward again: still one badge on product pages, none elsewhere.
+  await page.goBack();
+  await page.waitForFunction(() => !location.pathname.endsWith("/p/JK-09"));
+  await settle(page);
+  const onProduct = await page.evaluate(() => /\/p\//.test(location.pathname));
+  assert.equal(await count(page, ".badge-free-returns"), onProduct ? 1 : 0);
+  assert.equal(await count(page, "moments-prompt"), 0);
+  assert.deepEqual(page.errors, []);
+});
+
+test("the app replacing document.body's children wholesale: swaps follow the new nodes, once", async () => {
+  const page = await open("/p/TR-100");
+  await page.click(".pdp .add-to-cart");
+  await waitSignal(page, "add_to_cart");
+  await page.waitForFunction(() => document.querySelector(".ship-note").textContent.startsWith("Free shipping unlocked"));
+  await page.evaluate(() => shop.remount());
+  await settle(page);
+  assert.equal(await text(page, ".ship-note"), "Free shipping unlocked on your 120 USD bag");
+  assert.equal(await count(page, ".badge-free-returns"), 1);
+  // And again, with a route change and a GA4 push in the same task as the remount.
+  await page.evaluate(() => { shop.remount(); shop.navigate("/p/HK-200"); });
+  await settle(page);
+  assert.equal(await count(page, ".badge-free-returns"), 1);
+  assert.equal(await count(page, ".ship-note"), 1);
+  assert.equal(await text(page, ".ship-note"), "Free shipping unlocked on your 120 USD bag");
+  assert.deepEqual(page.errors, []);
+});
+
+test("destroy() gives the SPA back: swaps undone on the current route, hooks removed, routing goes on without events", async () => {
+  const page = await open("/p/TR-100");
+  await page.click(".pdp .add-to-cart");
+  await waitSignal(page, "add_to_cart");
+  await page.waitForFunction(() => document.querySelector(".ship-note").textContent.startsWith("Free shipping unlocked"));
+  // What the app renders by itself on this route.
+  const expected = { note: "Free shipping over $100", price: "pdp-price", help: "size-help is-hidden", href: "#size" };
+  await page.evaluate(() => Moments.destroy());
+  const after = await page.evaluate(() => ({
+    note: document.querySelector(".ship-note").textContent,
+    price: document.querySelector(".pdp-price").className,
+    help: document.querySelector(".size-help").className,
+    href: document.querySelector(".size-guide").getAttribute("href"),
+    badges: document.querySelectorAll(".badge-free-returns").length,
+    marks: document.querySelectorAll("[data-moments-hide], [data-moments-show]").length,
+    push: dataLayer.push === Array.prototype.push,
+    pushState: history.pushState === History.prototype.pushState,
+    replaceState: history.replaceState === History.prototype.replaceState,
+    sheets: document.adoptedStyleSheets.length,
+  }));
+  assert.deepEqual(after, { ...expected, badges: 0, marks: 0, push: true, pushState: true, replaceState: true, sheets: 0 });
+  const n = (await momentsEvents(page)).length;
+  await go(page, "/c/shoes");
+  await page.click(".card[data-sku='HK-200'] .add-to-cart");
+  await page.click("a.card-link[href$='/p/HK-200']");
+  await page.goBack();
+  await settle(page);
+  assert.equal((await momentsEvents(page)).length, n);
+  assert.equal(await count(page, ".badge-free-returns"), 0);
+  assert.deepEqual(await page.evaluate(() => shop.cart()), [{ id: "TR-100", qty: 1 }, { id: "HK-200", qty: 1 }]);
+  assert.deepEqual(page.errors, []);
+});
+
+test("on a phone, going back inside the app (product → category) is browsing, not leaving: no exit intent, no abandonment, no offer", {
+  todo: "every popstate is a back attempt, and on touch devices a back attempt is exit intent: an in-app back raises exit_intent and cart_abandoned and opens (then at once closes) the exit offer, using up its cap (see /tmp/spa-findings.md #3)",
+}, async () => {
+  const page = await newPage(browser, { mobile: true });
+  await page.route((url) => url.pathname.startsWith(ROOT + "/") && !/\.(js|css|json)$/.test(url.pathname), (route) =>
+    route.fulfill({ contentType: "text/html; charset=utf-8", body: served(new URL(route.request().url()).pathname) }));
+  await page.route(`**${ROOT}/bundle.json`, async (route) => {
+    const b = await (await route.fetch()).json();
+    b.settings.exitIntent = { ...b.settings.exitIntent, minSeconds: 0, delayMs: 0 };
+    await route.fulfill({ contentType: "application/json", body: JSON.stringify(b) });
+  });
+  await page.goto(BASE + ROOT + "/c/shoes");
+  await momentsReady(page);
+  assert.equal((await ctx(page)).device.type, "mobile");
+  await page.tap(".card[data-sku='TR-100'] .add-to-cart");
+  await waitSignal(page, "add_to_cart");
+  await page.tap("a.card-link[href$='/p/TR-100']");
+  await page.waitForSelector(".pdp-title");
+  await page.goBack();
+  await page.waitForFunction(() => location.pathname.endsWith("/c/shoes") && document.querySelector(".cat-title"));
+  await settle(page);
+  const ev = await momentsEvents(page);
+  assert.deepEqual(ev.filter((e) => e.event === "moments_signal" && /exit_intent|abandoned/.test(e.name)).map((e) => e.name), []);
+  assert.deepEqual(ev.filter((e) => e.event === "moments_prompt_shown").map((e) => e.rule), []);
+  assert.equal((await page.evaluate(() => Moments.explain("exit-offer").rules[0])).fired, false);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
