@@ -326,7 +326,12 @@ export function domApplier(report, fail = () => {}) {
       for (const o of live) if (o.rule === rule && o.f !== f && o.a[2] === a[2] && o.p === p) o.on = false;
       live.push((l = { id: ++next, rule, a, key, p, f, on: true }));
     }
+    // What the page changed and the observer has not delivered yet (a single-page app that
+    // re-renders, then pushes a dataLayer event that fires a rule, in the same task): scan()
+    // discards the observer's pending records, so those changes are scanned for here.
+    const theirs = mo.takeRecords().length > 0;
     const n = scan(l.id);
+    if (theirs) for (const r of scan()) report(...r);
     observe();
     release();
     return n;
