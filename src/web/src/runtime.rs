@@ -238,7 +238,7 @@ impl Runtime {
             ),
             Effect::Persist(json) => {
                 if self.consent {
-                    self.store.write(&json);
+                    self.persist(&json);
                 }
             }
         }
@@ -306,12 +306,19 @@ impl Runtime {
         web_sys::console::log_2(&JsValue::from_str(&moments_engine::small::cat(&["[moments] ", what])), &JsValue::from_str(msg));
     }
 
+    /// Writes the profile; a storage that fails now (full, blocked) is reported once.
+    fn persist(&mut self, json: &str) {
+        if let Some(reason) = self.store.write(json) {
+            self.warn("storage", reason);
+        }
+    }
+
     /// Grants or withdraws consent. Granting stores the profile; withdrawing erases it.
     pub(crate) fn set_consent(&mut self, granted: bool) {
         self.consent = granted;
         if granted {
             let json = self.engine.profile_json();
-            self.store.write(&json);
+            self.persist(&json);
         } else {
             self.store.erase();
         }
@@ -323,7 +330,7 @@ impl Runtime {
         self.store.erase();
         if self.consent {
             let json = self.engine.profile_json();
-            self.store.write(&json);
+            self.persist(&json);
         }
     }
 
