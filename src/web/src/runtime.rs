@@ -313,12 +313,21 @@ impl Runtime {
         }
     }
 
-    /// Grants or withdraws consent. Granting stores the profile; withdrawing erases it.
+    /// Remembers the selectors to pre-hide on the next page load (only called with consent).
+    fn remember_prehide(&mut self) {
+        let hide = prehide_selectors(self.engine.bundle());
+        let list: Vec<&str> = hide.iter().map(String::as_str).collect();
+        self.store.write_prehide(&moments_engine::small::join(&list, ","));
+    }
+
+    /// Grants or withdraws consent. Granting stores the profile, and the selectors to pre-hide on
+    /// the next page load (as a start with consent does); withdrawing erases both.
     pub(crate) fn set_consent(&mut self, granted: bool) {
         self.consent = granted;
         if granted {
             let json = self.engine.profile_json();
             self.persist(&json);
+            self.remember_prehide();
         } else {
             self.store.erase();
         }
@@ -331,6 +340,7 @@ impl Runtime {
         if self.consent {
             let json = self.engine.profile_json();
             self.persist(&json);
+            self.remember_prehide();
         }
     }
 
