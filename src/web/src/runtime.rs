@@ -238,7 +238,7 @@ impl Runtime {
             ),
             Effect::Persist(json) => {
                 if self.consent {
-                    self.store.write(&json);
+                    self.persist(&json);
                 }
             }
         }
@@ -306,12 +306,28 @@ impl Runtime {
         web_sys::console::log_2(&JsValue::from_str(&moments_engine::small::cat(&["[moments] ", what])), &JsValue::from_str(msg));
     }
 
-    /// Grants or withdraws consent. Granting stores the profile; withdrawing erases it.
+    /// Writes the profile; a storage that fails now (full, blocked) is reported once.
+    fn persist(&mut self, json: &str) {
+        if let Some(reason) = self.store.write(json) {
+            self.warn("storage", reason);
+        }
+    }
+
+    /// Remembers the selectors to pre-hide on the next page load (only called with consent).
+    fn remember_prehide(&mut self) {
+        let hide = prehide_selectors(self.engine.bundle());
+        let list: Vec<&str> = hide.iter().map(String::as_str).collect();
+        self.store.write_prehide(&moments_engine::small::join(&list, ","));
+    }
+
+    /// Grants or withdraws consent. Granting stores the profile, and the selectors to pre-hide on
+    /// the next page load (as a start with consent does); withdrawing erases both.
     pub(crate) fn set_consent(&mut self, granted: bool) {
         self.consent = granted;
         if granted {
             let json = self.engine.profile_json();
-            self.store.write(&json);
+            self.persist(&json);
+            self.remember_prehide();
         } else {
             self.store.erase();
         }
@@ -323,7 +339,8 @@ impl Runtime {
         self.store.erase();
         if self.consent {
             let json = self.engine.profile_json();
-            self.store.write(&json);
+            self.persist(&json);
+            self.remember_prehide();
         }
     }
 

@@ -42,6 +42,9 @@ fn item(b: &Storage, method: &str, key: &str) -> Result<wasm_bindgen::JsValue, w
 /// The profile store.
 pub struct Store {
     backend: Option<Storage>,
+    /// The browser storage as opened, kept after a failure so that `erase` still removes what
+    /// was stored before it (a withdrawal must leave nothing behind).
+    opened: Option<Storage>,
     memory: Option<String>,
     /// Why the browser storage is not used, if it is not (reported once as a warning).
     pub fallback_reason: Option<&'static str>,
@@ -62,7 +65,7 @@ impl Store {
             (Kind::Memory, _) | (_, Some(_)) => None,
             _ => Some("browser storage is unavailable; keeping the profile in memory"),
         };
-        Store { backend, memory: None, fallback_reason: reason }
+        Store { opened: backend.clone(), backend, memory: None, fallback_reason: reason }
     }
 
     /// The stored profile text, if any.
@@ -76,14 +79,17 @@ impl Store {
         self.memory.clone()
     }
 
-    /// Stores the profile text (memory always; the browser storage when it works).
-    pub fn write(&mut self, text: &str) {
+    /// Stores the profile text (memory always; the browser storage when it works). Returns the
+    /// reason when this write made the store fall back to memory (to be reported once).
+    pub fn write(&mut self, text: &str) -> Option<&'static str> {
         self.memory = Some(text.to_string());
         if let Some(b) = &self.backend {
             if b.set_item(KEY, text).is_err() {
                 self.fail("writing storage threw (full or blocked); keeping the profile in memory");
+                return self.fallback_reason;
             }
         }
+        None
     }
 
     /// Remembers the selectors to pre-hide on the next page load (browser storage only).
@@ -96,10 +102,10 @@ impl Store {
         }
     }
 
-    /// Erases the stored profile everywhere.
+    /// Erases the stored profile everywhere, also from a browser storage that failed since.
     pub fn erase(&mut self) {
         self.memory = None;
-        if let Some(b) = &self.backend {
+        if let Some(b) = self.backend.as_ref().or(self.opened.as_ref()) {
             let _ = item(b, "removeItem", KEY);
             let _ = item(b, "removeItem", PREHIDE_KEY);
         }
