@@ -108,6 +108,8 @@ export function init(options = {}) {
 
 /** How many calls made before the start are kept for it. */
 const EARLY_MAX = 1000;
+/** The longest a navigation's page view waits for the app to render. */
+const AFTER_RENDER_MS = 250;
 
 /**
  * Like `init`, but returns the API object at once (its `ready` promise settles as `init`'s does),
@@ -128,10 +130,26 @@ export function create(options = {}) {
   // by `call` in src/web/src/lib.rs (literals here: esbuild does not inline constants).
   const call = (kind, a = "", b = "", n, m) => sdk && wasmCall(sdk, kind, a, b, n, m);
   // Without the answer. Before the start, kept for it: [kind, ...args] (null once started or failed).
+  // While a navigation waits for the app to render (`held`), behind it, in order.
   let early = [];
+  let held = null;
   const tell = (...args) => {
-    if (sdk) call(...args);
+    if (held) held.push(args);
+    else if (sdk) call(...args);
     else if (early && !dead && early.length < EARLY_MAX) early.push(args);
+  };
+  // A single-page app's navigation (pushState, replaceState, back and forward) becomes a page view
+  // once the app has rendered the new route: the page view reads its title and page type. What
+  // the page reports meanwhile (its GA4 view_item, a track()) waits behind it, so rules see the
+  // events in the order they happened. The URL is the one navigated to.
+  const navigated = () => {
+    const c = [4 /* navigated */, location.href];
+    if (held) return void held.push(c);
+    held = [c];
+    afterRender(() => {
+      for (let i = 0; held && i < held.length; i++) call(...held[i]);
+      held = null;
+    });
   };
   // The kept calls of one group (state: set, consent, reset; else events), in order.
   const replay = (state) => {
@@ -201,6 +219,7 @@ export function create(options = {}) {
     fire: guard((signal) => tell(5 /* fire */, String(signal))),
     reset: guard(() => tell(9 /* reset */)),
     destroy: guard(() => {
+      held = null;
       for (const u of undo.splice(0).reverse()) {
         try {
           u();
@@ -259,7 +278,7 @@ export function create(options = {}) {
     replay(false);
     early = null;
     if (/"prompt"\s*:/.test(text)) (window.requestIdleCallback || setTimeout)(prompts.preload);
-    hookPage(call, undo);
+    hookPage(tell, navigated, undo);
   };
   api.ready = start().then(
     () => api,
@@ -280,7 +299,7 @@ export function create(options = {}) {
  * they were read before, so a copied array (`dataLayer = dataLayer.slice()`) does not count its
  * events twice.
  */
-function hookPage(call, undo) {
+function hookPage(call, navigated, undo) {
   const w = window;
   const fed = new WeakSet();
   // `again`: an entry already in an array when it is hooked, which may be a copy of one read
@@ -351,7 +370,7 @@ function hookPage(call, undo) {
     const hooked = function () {
       const before = location.href;
       const r = orig.apply(this, arguments);
-      if (location.href !== before) call(4 /* navigated */);
+      if (location.href !== before) navigated();
       return r;
     };
     h[m] = hooked;
@@ -359,4 +378,23 @@ function hookPage(call, undo) {
       if (h[m] === hooked) h[m] = orig;
     });
   }
+  w.addEventListener("popstate", navigated);
+  undo.push(() => w.removeEventListener("popstate", navigated));
+}
+
+/**
+ * Runs `f` once the page has rendered what it is doing now: after its next frame (a framework
+ * renders a route before the frame is painted), or after AFTER_RENDER_MS where no frame comes (a
+ * hidden tab).
+ */
+function afterRender(f) {
+  let done = false;
+  const go = () => {
+    if (!done) {
+      done = true;
+      f();
+    }
+  };
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => setTimeout(go, 0));
+  setTimeout(go, AFTER_RENDER_MS);
 }

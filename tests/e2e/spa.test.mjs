@@ -78,6 +78,7 @@ test("a page view per route: page.path and session.pageviews follow pushState, l
   await page.click("a.cat-link[href$='/c/shoes']");
   await page.click("a.card-link[href$='/p/TR-100']");
   await page.click("a[href$='/cart']");
+  await settle(page); // the page view comes once the app has rendered the route
   c = await ctx(page);
   assert.deepEqual([c.page.path, c.session.pageviews], [`${ROOT}/cart`, 4]);
   assert.equal(await signals(page, "page_view"), 4);
@@ -98,9 +99,7 @@ test("a page view per route: page.path and session.pageviews follow pushState, l
   assert.deepEqual(page.errors, []);
 });
 
-test("after a pushState route change, page.type and page.title are the new route's (the meta the app renders)", {
-  todo: "the SDK reads <meta name=moments:page-type> and document.title synchronously inside pushState, before the app renders the route: they lag one route behind (see /tmp/spa-findings.md #1)",
-}, async () => {
+test("after a pushState route change, page.type and page.title are the new route's (the meta the app renders)", async () => {
   const page = await open("/");
   const seen = [];
   for (const [route, type, title] of [
@@ -110,6 +109,7 @@ test("after a pushState route change, page.type and page.title are the new route
     ["/search?q=boots", "search", "Search · Ridgeline"],
   ]) {
     await go(page, route);
+    await settle(page);
     const c = await ctx(page);
     seen.push([c.page.type, c.page.title]);
     assert.deepEqual([c.page.type, c.page.title], [type, title], `${route}: ${JSON.stringify(seen)}`);
@@ -242,9 +242,7 @@ test("the app's search (a GA4 search event and a ?q= route) is one search, with 
   assert.deepEqual(page.errors, []);
 });
 
-test("the results page's headline follows the search moment (a rule on page.type \"search\")", {
-  todo: "page.type is read before the app renders the route's meta, so on the results page it is still the previous route's (see /tmp/spa-findings.md #1)",
-}, async () => {
+test("the results page's headline follows the search moment (a rule on page.type \"search\")", async () => {
   const page = await open("/");
   await page.fill(".search-input", "cheap trail shoes deal");
   await page.press(".search-input", "Enter");
@@ -450,9 +448,7 @@ test("destroy() gives the SPA back: swaps undone on the current route, hooks rem
   assert.deepEqual(page.errors, []);
 });
 
-test("on a phone, going back inside the app (product → category) is browsing, not leaving: no exit intent, no abandonment, no offer", {
-  todo: "every popstate is a back attempt, and on touch devices a back attempt is exit intent: an in-app back raises exit_intent and cart_abandoned and opens (then at once closes) the exit offer, using up its cap (see /tmp/spa-findings.md #3)",
-}, async () => {
+test("on a phone, going back inside the app (product → category) is browsing, not leaving: no exit intent, no abandonment, no offer", async () => {
   const page = await newPage(browser, { mobile: true });
   await page.route((url) => url.pathname.startsWith(ROOT + "/") && !/\.(js|css|json)$/.test(url.pathname), (route) =>
     route.fulfill({ contentType: "text/html; charset=utf-8", body: served(new URL(route.request().url()).pathname) }));

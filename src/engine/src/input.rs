@@ -136,7 +136,10 @@ pub enum Input {
         /// Hidden now?
         hidden: bool,
     },
-    /// The shopper tried to go back (a history popstate away from the landing entry).
+    /// The shopper tried to go back, out of the page (on a touch device: exit intent). The browser
+    /// layer cannot see such a back (it unloads the page; a `popstate` is a back inside the
+    /// page's own history, which is browsing), so it never sends one: for journeys and hosts
+    /// that can.
     BackAttempt,
     /// A search was made.
     Search {

@@ -119,9 +119,10 @@ impl Sdk {
         }
     }
 
-    /// The page navigated without a load (history API, Navigation API).
-    pub fn navigated(&self) {
-        self.push(Job::Input(senses::page_view(true)));
+    /// The page navigated without a load (history API, back and forward) to `url`, and has
+    /// rendered it: a page view of `url` with the page's title and type now.
+    pub fn navigated(&self, url: &str) {
+        self.push(Job::Input(senses::page_view(Some(url))));
     }
 
     /// Fires a signal by hand (debug overlay, QA).
@@ -193,7 +194,7 @@ pub fn start(bundle: &str, consent: i32, debug: bool, storage: u32, emit: js_sys
 
 /// Everything else JavaScript asks, in one export (one shim and one glue function instead of one
 /// per method; `api.js` names the kinds): `kind` 0 begin, 1 track(`a` name, `b` props JSON),
-/// 2 set(`a`), 3 datalayer(`a`), 4 navigated, 5 fire(`a`), 6 consent(`n` != 0), 7 context,
+/// 2 set(`a`), 3 datalayer(`a`), 4 navigated(`a` the URL), 5 fire(`a`), 6 consent(`n` != 0), 7 context,
 /// 8 explain(`a` when `n` != 0, else every rule), 9 reset, 10 ui(`a` what, `b` rule, `n` node,
 /// `m` button), 11 destroy; without a handle: 12 validate(`a`), 13 evaluate(`a` condition, `b`
 /// context: "1" when true), 14 [`dom::attr_ok`](`a` name, `b` value, `n` != 0 for an image: "1"
@@ -220,7 +221,7 @@ pub fn call(handle: u32, kind: u32, a: &str, b: &str, n: u32, m: u32) -> String 
         1 => sdk.track(a, b),
         2 => sdk.set(a),
         3 => sdk.datalayer(a),
-        4 => sdk.navigated(),
+        4 => sdk.navigated(a),
         5 => sdk.fire(a),
         6 => sdk.consent(n != 0),
         7 => return sdk.context(),

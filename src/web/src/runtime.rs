@@ -113,11 +113,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     // applied (Sdk::begin releases it; a safety timeout releases it anyway).
     let hide = prehide_selectors(engine.bundle());
     applier.prehide(&hide);
-    if consent {
-        let list: Vec<&str> = hide.iter().map(String::as_str).collect();
-        store.write_prehide(&moments_engine::small::join(&list, ","));
-    }
-    let rt = Runtime {
+    let mut rt = Runtime {
         engine,
         store,
         emit,
@@ -127,6 +123,9 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
         _listeners: listeners,
         _ticker: ticker,
     };
+    if rt.consent {
+        rt.remember_prehide();
+    }
     if let Some(reason) = rt.store.fallback_reason {
         rt.warn("storage", reason);
     }

@@ -33,15 +33,18 @@ pub fn first_inputs() -> Vec<Input> {
     };
     out.push(Input::Device { kind, touch });
     // The engine reads a site search from the page view's URL (`?q=…`) itself.
-    out.push(page_view(false));
+    out.push(page_view(None));
     out
 }
 
-/// A page view of the current location.
-pub fn page_view(spa: bool) -> Input {
+/// A page view: of the page as loaded (`None`), or of a single-page app's navigation to this URL.
+pub fn page_view(spa: Option<&str>) -> Input {
     let w = window();
     let doc = w.as_ref().and_then(document);
-    let url = w.as_ref().and_then(|w| get(&get(w, "location"), "href").as_string()).unwrap_or_default();
+    let url = match spa {
+        Some(url) => url.to_string(),
+        None => w.as_ref().and_then(|w| get(&get(w, "location"), "href").as_string()).unwrap_or_default(),
+    };
     let page_type = doc
         .as_ref()
         .and_then(|d| query(d, "meta[name='moments:page-type']").ok().flatten())
@@ -52,13 +55,16 @@ pub fn page_view(spa: bool) -> Input {
         referrer: doc.as_ref().and_then(|d| get(d, "referrer").as_string()).unwrap_or_default(),
         page_type,
         title: doc.as_ref().and_then(|d| get(d, "title").as_string()).unwrap_or_default(),
-        spa,
+        spa: spa.is_some(),
     }
 }
 
 /// The page events Moments listens to: (on the window?, event, capture phase). Capture sees events
-/// before the page's own handlers can stop them.
-const EVENTS: [(bool, &str, bool); 13] = [
+/// before the page's own handlers can stop them. Back and forward (`popstate`) are `api.js`'s: a
+/// page view once the app has rendered. A back inside the page's own history is browsing (between
+/// a single-page app's routes, or closing a `#` section), and a back that leaves the site unloads
+/// the page without a `popstate`: no back is taken for exit intent.
+const EVENTS: [(bool, &str, bool); 12] = [
     (true, "scroll", false),
     (false, "pointerdown", true),
     (false, "keydown", true),
@@ -68,7 +74,6 @@ const EVENTS: [(bool, &str, bool); 13] = [
     (false, "mouseout", false),
     (false, "mouseover", false),
     (false, "visibilitychange", false),
-    (true, "popstate", false),
     (false, "click", true),
     (false, "submit", true),
     (true, "storage", false),
@@ -127,11 +132,6 @@ impl Senses {
             }
             // Tab hidden / shown.
             "visibilitychange" => self.send(Input::Visibility { hidden: hidden() }),
-            // Back/forward inside the page's history: a back attempt, then the page it lands on.
-            "popstate" => {
-                self.send(Input::BackAttempt);
-                self.send(page_view(true));
-            }
             // Commerce clicks on the bundle's selectors.
             "click" => {
                 // `target.closest(selector)` by name: `Err` where the target is no element.
