@@ -58,44 +58,39 @@ const json = (v) => {
 
 /**
  * Calls `f(window.dataLayer)` now, or once the page creates it: an analytics snippet that runs
- * after the SDK is ready (`window.dataLayer = window.dataLayer || []`, as GTM and gtag write it)
- * still gets the SDK's first events and its pushes are still watched. Until then one accessor
- * catches that assignment, then steps aside for a plain property. Returns a function that gives
- * up waiting (and removes the accessor when nobody waits any more).
+ * after the SDK is ready (a consent-gated GTM or gtag) still gets the SDK's first events, and its
+ * pushes are still watched. The SDK looks for it every LAYER_POLL_MS, and before each event it
+ * sends, rather than defining `window.dataLayer` itself: a page may test `"dataLayer" in window`
+ * before pushing. Returns a function that gives up waiting.
  */
 const waiting = [];
+let polling = 0;
 function withLayer(f) {
-  const w = window;
-  if (w.dataLayer) {
-    f(w.dataLayer);
+  if (window.dataLayer) {
+    f(window.dataLayer);
     return () => {};
   }
-  const desc = Object.getOwnPropertyDescriptor(w, "dataLayer");
-  if (desc && !desc.get && !desc.configurable) return () => {};
   waiting.push(f);
-  if (!desc || !desc.get) {
-    const plain = (v) => Object.defineProperty(w, "dataLayer", { value: v, writable: true, configurable: true, enumerable: true });
-    Object.defineProperty(w, "dataLayer", {
-      configurable: true,
-      get: () => undefined,
-      set: (v) => {
-        plain(v);
-        for (const g of waiting.splice(0)) {
-          try {
-            g(v);
-          } catch (e) {
-            /* never break the page's analytics */
-          }
-        }
-      },
-    });
-  }
+  if (!polling) polling = setInterval(layerCheck, LAYER_POLL_MS);
   return () => {
     const i = waiting.indexOf(f);
     if (i >= 0) waiting.splice(i, 1);
-    const d = Object.getOwnPropertyDescriptor(w, "dataLayer");
-    if (!waiting.length && d && d.get) delete w.dataLayer;
+    if (!waiting.length) polling = void clearInterval(polling);
   };
+}
+
+/** Hands a dataLayer the page has created since to everything waiting for it. */
+function layerCheck() {
+  const dl = window.dataLayer;
+  if (!dl || !waiting.length) return;
+  polling = void clearInterval(polling);
+  for (const g of waiting.splice(0)) {
+    try {
+      g(dl);
+    } catch (e) {
+      /* never break the page's analytics */
+    }
+  }
 }
 
 /**
@@ -108,6 +103,8 @@ export function init(options = {}) {
 
 /** How many calls made before the start are kept for it. */
 const EARLY_MAX = 1000;
+/** How often the SDK looks for a dataLayer the page has not created yet. */
+const LAYER_POLL_MS = 500;
 /** The longest a navigation's page view waits for the app to render. */
 const AFTER_RENDER_MS = 250;
 
@@ -122,8 +119,8 @@ export function create(options = {}) {
   options = options && typeof options === "object" ? options : {};
   const handlers = new Map();
   const undo = [];
-  const waiting = []; // SDK events waiting for the page to create dataLayer (their cancels)
-  undo.push(() => waiting.forEach((cancel) => cancel()));
+  const unsent = []; // SDK events waiting for the page to create dataLayer (their cancels)
+  undo.push(() => unsent.forEach((cancel) => cancel()));
   let sdk = null; // the wasm's handle, once started
   let dead = false;
   // Asks the running SDK (nothing before it started or after destroy). The kinds are numbered
@@ -174,8 +171,9 @@ export function create(options = {}) {
       if (dl && typeof dl.push === "function") dl.push(entry);
     };
     try {
+      layerCheck(); // the events that waited for the page's dataLayer go first
       if (window.dataLayer) push(window.dataLayer);
-      else if (waiting.length < 100) waiting.push(withLayer(push)); // until the page's snippet runs
+      else if (unsent.length < 100) unsent.push(withLayer(push)); // until the page's snippet runs
     } catch (e) {
       /* a broken dataLayer is the page's problem, not a reason to throw */
     }

@@ -46,7 +46,7 @@ function boot(w, prev) {
   const src = (script && script.src) || doc.baseURI;
   const attr = (n) => (script ? script.getAttribute(n) : null);
   const debugParam = /[?&]moments_debug=1(&|$)/.test(location.search);
-  const unhide = prehide(doc, attr("data-prehide"));
+  const unhide = prehide(doc, attr("data-prehide"), attr("data-storage"));
 
   // Calls made before the SDK is ready: the pre-load queue first, then calls on the stub.
   const queue = Array.isArray(prev) ? prev.filter((c) => typeof c === "function" || (Array.isArray(c) && typeof c[0] === "string")) : [];
@@ -225,11 +225,11 @@ function boot(w, prev) {
 // the selectors in `data-prehide`, or those the SDK remembered on the last page load (written only
 // with consent). Released once the first decisions are applied, or after 1.5 s whatever happens.
 // A constructed stylesheet needs no 'unsafe-inline' under a CSP.
-function prehide(doc, listed) {
+function prehide(doc, listed, storage) {
   let selectors = listed;
-  if (!selectors) {
+  if (!selectors && storage !== "memory") {
     try {
-      selectors = localStorage.getItem("moments:prehide");
+      selectors = (storage === "session" ? sessionStorage : localStorage).getItem("moments:prehide");
     } catch (e) {
       selectors = null;
     }

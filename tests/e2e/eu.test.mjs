@@ -380,9 +380,7 @@ test("data-storage=\"session\" keeps the profile in sessionStorage only; \"memor
   await page.context().close();
 });
 
-test("a withdrawal in one tab is not undone by the shop's other open tab", {
-  todo: "another tab that was granted keeps writing the profile after consent(false) erased it elsewhere (/tmp/eu-findings.md, finding 4)",
-}, async () => {
+test("a withdrawal in one tab is not undone by the shop's other open tab", async () => {
   const a = await shopper();
   await go(a, HOME);
   await a.click("#cmp-akzeptieren");
@@ -399,9 +397,7 @@ test("a withdrawal in one tab is not undone by the shop's other open tab", {
   await a.context().close();
 });
 
-test("a page without analytics gets no dataLayer property from the SDK", {
-  todo: "the SDK defines an accessor window.dataLayer (undefined) to catch a later snippet, so 'dataLayer' in window is true (/tmp/eu-findings.md, finding 5)",
-}, async () => {
+test("a page without analytics gets no dataLayer property from the SDK", async () => {
   const page = await shopper();
   await go(page, HOME);
   const probe = await page.evaluate(() => {
@@ -427,8 +423,11 @@ test("consent-gated analytics loaded only after Akzeptieren gets the SDK's first
   await page.evaluate(() => { window.dataLayer = window.dataLayer || []; window.gtag = function () { dataLayer.push(arguments); }; gtag("js", new Date()); });
   await addToCart(page, 40003);
   const names = await page.evaluate(() => dataLayer.map((e) => e.event || e[0]));
-  assert.equal(names[0], "moments_ready", "the early events went in first");
-  assert.ok(names.includes("js") && names.lastIndexOf("moments_signal") > names.indexOf("js"), names.join());
+  // The events from before the snippet ran are all there, before the SDK's later ones (the SDK
+  // finds the new dataLayer before it sends its next event, and every LAYER_POLL_MS).
+  const ready = names.indexOf("moments_ready");
+  assert.ok(ready >= 0 && names.filter((n) => n === "moments_ready").length === 1, names.join());
+  assert.ok(names.includes("js") && names.lastIndexOf("moments_signal") > Math.max(ready, names.indexOf("js")), names.join());
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

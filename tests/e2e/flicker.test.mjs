@@ -62,6 +62,37 @@ test("the next page load pre-hides the swapped hero: the old text is never paint
   await context.close();
 });
 
+test("with data-storage=session the next page load in the same tab pre-hides, from sessionStorage", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route("**/index.html?*", async (route) => {
+    const html = await (await route.fetch()).text();
+    await route.fulfill({ contentType: "text/html", body: html.replace('data-bundle="/bundles/default.json"', 'data-bundle="/bundles/default.json" data-storage="session"') });
+  });
+  await page.route("**/bundles/default.json", async (route) => {
+    await new Promise((r) => setTimeout(r, 400));
+    await route.continue();
+  });
+  await page.addInitScript(sampleFrames);
+  // The second load is a new shopper (the welcome is capped once per session) in the same tab.
+  await page.addInitScript(() => {
+    if (sessionStorage.getItem("test:second")) sessionStorage.removeItem("moments:v1");
+    sessionStorage.setItem("test:second", "1");
+  });
+  for (let load = 0; load < 2; load++) {
+    await page.goto(URL_EMAIL);
+    await momentsReady(page);
+    await page.waitForFunction(() => document.getElementById("hero-title").textContent === "Welcome, newsletter reader.");
+    await page.waitForTimeout(100);
+  }
+  const frames = await page.evaluate(() => window.__frames);
+  const old = frames.filter((f) => f.visible && f.text !== "Welcome, newsletter reader.");
+  assert.ok(frames.length > 5, `sampled ${frames.length} frames`);
+  assert.deepEqual(old, [], `old hero text painted in ${old.length} of ${frames.length} frames`);
+  assert.deepEqual(await page.evaluate(() => [localStorage.length, !!sessionStorage.getItem("moments:prehide")]), [0, true]);
+  await context.close();
+});
+
 test("data-prehide hides the listed selectors on a first visit too", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

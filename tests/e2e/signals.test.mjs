@@ -180,12 +180,14 @@ test("a GA4-only shop whose tag manager creates dataLayer after Moments is ready
   const page = await newPage(browser, {});
   await page.goto(`${BASE}/test/late-datalayer.html`);
   await page.waitForFunction(() => window.__bootedAfterReady === true, null, { timeout: 15000 });
+  // The SDK looks for the page's dataLayer before each event it sends and twice a second.
+  await page.waitForFunction(() => window.dataLayer.some((e) => e.event === "moments_ready"), null, { timeout: 5000 });
   const early = await page.evaluate(() => window.dataLayer.map((e) => e.event + (e.name ? ":" + e.name : "")));
   assert.ok(early.includes("moments_ready"), `moments_ready went into the late dataLayer: ${early}`);
   assert.ok(early.includes("moments_signal:page_view"), `the first page_view went in: ${early}`);
   assert.ok(early.indexOf("moments_ready") < early.indexOf("moments_signal:page_view"), "in the order they happened");
   assert.ok(early.every((e) => e.startsWith("moments_")), `only ours so far: ${early}`);
-  // The accessor that waited hands the page its own array (and follows later replacements).
+  // The page keeps its own array (followed through later replacements).
   assert.deepEqual(await page.evaluate(() => {
     const d = Object.getOwnPropertyDescriptor(window, "dataLayer");
     return [window.dataLayer === window.__layer, Array.isArray(window.dataLayer), d.configurable, d.enumerable];

@@ -30,8 +30,9 @@ pub enum Job {
     Input(Input),
     /// Something from the UI.
     Ui(UiEvent),
-    /// Another tab stored this profile.
-    Sync(String),
+    /// Another tab stored this profile, or (`None`) erased it: the shopper withdrew consent there,
+    /// or cleared the site's storage.
+    Sync(Option<String>),
 }
 
 /// The runtime state behind the `Sdk` handle.
@@ -40,6 +41,9 @@ pub struct Runtime {
     store: Store,
     emit: js_sys::Function,
     pub(crate) consent: bool,
+    /// Consent was withdrawn in another tab (it erased the profile): a grant there (it stores the
+    /// profile again) holds here too.
+    withdrawn_elsewhere: bool,
     pub(crate) debug: bool,
     applier: Applier,
     _listeners: Vec<Listener>,
@@ -118,6 +122,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
         store,
         emit,
         consent,
+        withdrawn_elsewhere: false,
         debug: opts.debug,
         applier,
         _listeners: listeners,
@@ -197,10 +202,20 @@ pub fn pump(shared: &Shared) {
         let effects = match job {
             Job::Input(input) => rt.engine.handle(&input, t),
             Job::Ui(ui) => rt.on_ui(ui, t),
-            Job::Sync(json) => {
+            Job::Sync(Some(json)) => {
+                if rt.withdrawn_elsewhere {
+                    rt.consent = true;
+                    rt.withdrawn_elsewhere = false;
+                }
                 if rt.consent {
                     rt.engine.merge_profile(&json, t);
                 }
+                Vec::new()
+            }
+            // Another tab erased the profile: storing it again here would undo a withdrawal.
+            Job::Sync(None) => {
+                rt.withdrawn_elsewhere |= rt.consent;
+                rt.consent = false;
                 Vec::new()
             }
         };
@@ -332,14 +347,16 @@ impl Runtime {
         }
     }
 
-    /// Forgets the shopper.
+    /// Forgets the shopper. With consent the fresh profile overwrites the stored one, never erasing
+    /// it first: other tabs take an erased profile for a withdrawal.
     pub(crate) fn reset(&mut self) {
         self.engine.reset(now(), seed());
-        self.store.erase();
         if self.consent {
             let json = self.engine.profile_json();
             self.persist(&json);
             self.remember_prehide();
+        } else {
+            self.store.erase();
         }
     }
 

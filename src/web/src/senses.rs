@@ -166,12 +166,11 @@ impl Senses {
             }
             // Another tab of the shop stored its profile: take in its cart and caps. (The fields
             // are read by name: a `StorageEvent` check and typed getters would each be an import.)
+            // Another tab stored the profile, erased it, or cleared the storage (`key` null).
             "storage" => {
-                if get(e, "key").as_string().as_deref() != Some(crate::storage::KEY) {
-                    return;
-                }
-                if let Some(json) = get(e, "newValue").as_string() {
-                    push(&self.weak, Job::Sync(json));
+                let key = get(e, "key");
+                if key.is_null() || key.as_string().as_deref() == Some(crate::storage::KEY) {
+                    push(&self.weak, Job::Sync(get(e, "newValue").as_string()));
                 }
             }
             _ => {}
