@@ -310,7 +310,6 @@ const HOSTILE: &[(&str, &str)] = &[
 ];
 
 #[test]
-#[ignore = "bug: a huge \"t\" panics (overflow), \"ticks\": 0.001 eats memory until killed, and parse errors say \"line 2: line 1 column 46\"; see /tmp/cli-findings.md"]
 fn hostile_journeys_give_clear_errors_with_line_numbers() {
     let mut failures = String::new();
     for (file, want) in HOSTILE {
