@@ -235,7 +235,6 @@ fn every_broken_bundle_is_refused_naming_each_problem_by_path() {
 }
 
 #[test]
-#[ignore = "bug: a bundle or journey saved with a BOM is refused as not JSON (the browser accepts it); see /tmp/cli-findings.md"]
 fn a_byte_order_mark_and_crlf_line_endings_are_accepted() {
     // Windows editors (Notepad, Excel exports) save UTF-8 with a BOM and CRLF; the browser's
     // fetch().text() drops the BOM, so the SDK takes such a bundle, and so must the check.

@@ -116,6 +116,9 @@ impl Bundle {
     /// Parses and checks bundle JSON text. `now_ms` (if given) lets the checker warn about
     /// schedules that already ended.
     pub fn load(text: &str, now_ms: Option<f64>) -> Loaded {
+        // A byte order mark (Windows editors write one) is not JSON, but a browser's
+        // `fetch().text()` drops it, so the SDK takes such a file: the check does too.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         match Value::parse(text) {
             Ok(v) => Bundle::from_value(&v, now_ms),
             Err(e) => Err(vec![Problem::error("", cat(&["not valid JSON: ", &e.text()]))]),

@@ -115,6 +115,8 @@ pub fn parse(text: &str) -> Result<Journey, String> {
     let mut header = Value::Obj(Vec::new());
     let mut raw = Vec::new();
     let mut clock = Clock { base: EPOCH_MS, offset: 0, last: f64::MIN };
+    // A byte order mark (as some Windows editors write) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
         let l = line.trim();
         if l.is_empty() || l.starts_with("//") || l.starts_with("#") {
