@@ -175,6 +175,8 @@ const BROKEN: &[(&str, &[&str])] = &[
     ("hours-25.json", &["error: rules[0].schedule.hours[1]: must be a whole number from 0 to 23, not 25"]),
     ("holdout-1.5.json", &["error: rules[0].holdout: must be a share from 0 to 1 (1.5% is 0.015)"]),
     ("holdout-percent-string.json", &["error: rules[0].holdout: must be a number, not string"]),
+    ("regex-bad.json", &["error: rules[0].when.search.query: bad $regex \"giày(nam\": unclosed group"]),
+    ("regex-lookahead.json", &["error: rules[0].when.search.query: bad $regex \"(?=sale)\": look-around, including look-ahead and look-behind, is not supported"]),
     ("duplicate-ids.json", &["error: rules[1].id: \"r1\" is already the id of rules[0]"]),
     ("id-empty.json", &["error: rules[0].id: must not be empty"]),
     ("layout-popup.json", &["error: rules[0].do[0].prompt.layout: \"popup\" is not one of modal, banner, toast, slide-in"]),
