@@ -163,6 +163,7 @@ const BROKEN: &[(&str, &[&str])] = &[
     ("flow-next-missing.json", &["error: rules[0].do[0].prompt.flow.nodes.a.buttons[0].next: \"b\" names no node"]),
     ("flow-button-two-targets.json", &["error: rules[0].do[0].prompt.flow.nodes.a.buttons[0]: needs exactly one of \"next\", \"href\", \"emit\" or \"do\""]),
     ("selector-bad.json", &["error: rules[0].do[0].replace.selector: \"#hero-title[\" is not a valid CSS selector: it has an unclosed \"[\""]),
+    ("selector-jquery.json", &["error: rules[0].do[0].hide: \"div:contains('Sale')\" is not a valid CSS selector: it uses a jQuery-only pseudo-class"]),
     ("cta-javascript.json", &["error: rules[0].do[0].prompt.cta.href: \"javascript:alert(1)\" is not allowed"]),
     ("cta-javascript-mixed-case.json", &["error: rules[0].do[0].prompt.cta.href: \" JavaScript:alert(1)\" is not allowed"]),
     ("attr-href-javascript-entity.json", &["error: rules[0].do[0].attr.value: \"java\tscript:alert(1)\" is not allowed"]),
@@ -198,6 +199,7 @@ const BROKEN: &[(&str, &[&str])] = &[
             "error: rules[0].on[0]: \"exit-intent\" is not a signal (did you mean \"exit_intent\"?)",
             "error: rules[0].holdout: must be a share from 0 to 1 (2% is 0.02)",
             "error: rules[1].id: \"r1\" is already the id of rules[0]",
+            "error: rules[1].do[0].hide: \"##x\" is not a valid CSS selector: it has a \"#\" not followed by an id name",
         ],
     ),
 ];
@@ -378,4 +380,28 @@ fn the_schema_agrees_with_the_check_on_the_shops_and_their_shape_mistakes() {
     ] {
         assert!(!schema_errors(&format!("broken/{file}.json")).is_empty(), "the schema accepts broken/{file}.json, which moments check refuses");
     }
+}
+
+#[test]
+fn selectors_that_make_query_selector_throw_are_refused() {
+    // Each of these throws a SyntaxError in document.querySelector, so the action could never
+    // apply; the check must say so rather than let the bundle ship.
+    let tmp = std::env::temp_dir().join(format!("moments-selectors-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let f = tmp.join("s.json");
+    let check = |sel: &str| {
+        let b = format!("{{\"version\":1,\"id\":\"s\",\"rules\":[{{\"id\":\"a\",\"on\":[\"page_view\"],\"do\":[{{\"hide\":{sel:?}}}]}}]}}");
+        std::fs::write(&f, b).unwrap();
+        moments(&["check", f.to_str().unwrap()])
+    };
+    for bad in ["div:contains('Sale')", "li:eq(2)", "tr:odd", ".promo:visible", "#123", "##hero", "#", ".", ".2col", "div..card", ".-1x"] {
+        let (code, out, _) = check(bad);
+        assert_eq!(code, 1, "{bad:?} accepted: {out}");
+        assert!(out.contains("is not a valid CSS selector"), "{out}");
+    }
+    for good in ["#hero-title", "#Ở-lại", ".a.b", "a:hover", "li:nth-child(2n+1)", "input:checked", "p:first-child", "#\\31 23", ".-x", "div:not(.x)", ":is(.a, .b)", "a::before", "a[href$='.pdf']", "[data-x='1:2']"] {
+        let (code, out, _) = check(good);
+        assert_eq!(code, 0, "{good:?} refused: {out}");
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
 }

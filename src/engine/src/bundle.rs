@@ -242,6 +242,13 @@ fn mean(hint: Option<&str>) -> String {
     hint.map_or(String::new(), |h| cat(&[" (did you mean \"", h, "\"?)"]))
 }
 
+/// jQuery selector extensions that are not CSS (`:first-child`, `:checked`, `:has` are CSS).
+const JQUERY_PSEUDOS: &[&str] = &[
+    "contains", "eq", "gt", "lt", "first", "last", "even", "odd", "visible", "hidden", "animated", "header",
+    "input", "button", "submit", "reset", "text", "password", "radio", "checkbox", "file", "image", "selected",
+    "parent",
+];
+
 /// Why `s` is not a usable CSS selector, if it is not (a syntax check, not a full parser).
 pub fn selector_problem(s: &str) -> Option<&'static str> {
     if s.trim().is_empty() {
@@ -275,6 +282,37 @@ pub fn selector_problem(s: &str) -> Option<&'static str> {
             }
             '{' | '}' | ';' => return Some("has \"{\", \"}\" or \";\", which belong in CSS rules, not selectors"),
             '<' => return Some("looks like HTML, not a CSS selector"),
+            '#' | '.' if stack.last() != Some(&'[') => {
+                // An id or class needs a name that is a CSS identifier: `#123`, `.2col`, `##x`
+                // or a lone `#` make querySelector throw (escape a digit: `#\31 23`).
+                let mut next = chars.clone();
+                let ok = match next.next() {
+                    Some(n) if n.is_alphabetic() || n == '_' || n == '\\' || !n.is_ascii() => true,
+                    Some('-') => matches!(next.next(), Some(m) if m.is_alphabetic() || m == '_' || m == '-' || m == '\\' || !m.is_ascii()),
+                    _ => false,
+                };
+                if !ok {
+                    return Some(if c == '#' {
+                        "has a \"#\" not followed by an id name (an id selector cannot start with a digit or be empty)"
+                    } else {
+                        "has a \".\" not followed by a class name (a class selector cannot start with a digit or be empty)"
+                    });
+                }
+            }
+            ':' if stack.last() != Some(&'[') => {
+                // jQuery's own pseudo-classes (from tag-manager snippets) make querySelector throw.
+                let mut name = String::new();
+                for n in chars.clone() {
+                    if n.is_ascii_alphanumeric() || n == '-' || n == '_' {
+                        name.push(n.to_ascii_lowercase());
+                    } else {
+                        break;
+                    }
+                }
+                if JQUERY_PSEUDOS.contains(&name.as_str()) {
+                    return Some("uses a jQuery-only pseudo-class (like :contains, :eq, :first, :visible), which browsers refuse");
+                }
+            }
             ',' if stack.is_empty() => {
                 if part_empty {
                     return Some("has an empty part in its list");
