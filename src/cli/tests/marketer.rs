@@ -252,7 +252,6 @@ fn a_byte_order_mark_and_crlf_line_endings_are_accepted() {
 }
 
 #[test]
-#[ignore = "bug: {{path}} with a typo gets no warning (a `when` path does); see /tmp/cli-findings.md"]
 fn template_placeholders_with_a_typo_are_warned_about() {
     // A `when` path with a typo is warned about; the same typo in {{path}} would print nothing.
     let (code, out, _) = moments(&["check", "broken/template-unknown-path.json"]);

@@ -25,7 +25,7 @@ use crate::condition::Condition;
 use crate::json::Value;
 use crate::problem::{index, join, Problem, Severity};
 use crate::settings::{Abandonment, ExitIntent, Lexicon, Selectors, Settings};
-use crate::small::{self, cat, contains};
+use crate::small::{self, cat, contains, find};
 
 /// How often a rule may fire for one shopper.
 #[derive(Clone, Debug, PartialEq)]
@@ -507,6 +507,8 @@ impl Ck {
             Value::Str(s) => {
                 if contains(s, "{{") && !contains(s, "}}") {
                     self.warn_s(path, "has \"{{\" with no \"}}\": the placeholder will show as typed");
+                } else {
+                    self.template_paths(s, path);
                 }
                 s.clone()
             }
@@ -719,35 +721,64 @@ impl Ck {
                 _ if k.starts_with("$") => {}
                 _ => {
                     let at = join(path, k);
-                    let mut parts = small::parts(k, b'.');
-                    let root = parts.next().unwrap_or_default();
-                    let field = parts.next();
-                    let mut roots: Vec<&str> = Vec::new();
-                    for (r, _) in CONTEXT {
-                        roots.push(r);
+                    if let Some(segment) = self.context_field(&at, k) {
+                        refs.push((at, segment));
                     }
-                    match CONTEXT.iter().find(|(r, _)| *r == root) {
-                        Some((_, fields)) if fields.first() == Some(&"*") => {
-                            if root == "segments" {
-                                refs.push((at, field.unwrap_or_default().to_string()));
-                            }
-                        }
-                        Some((_, fields)) => {
-                            if let Some(f) = field {
-                                if !fields.contains(&f) {
-                                    if let Some(h) = closest(f, fields) {
-                                        self.warn(&at, cat(&[&q(k), " is not a context field (did you mean \"", root, ".", h, "\"?)"]));
-                                    }
-                                }
-                            }
-                        }
-                        None => {
-                            let hint = mean(closest(root, &roots));
-                            self.warn(&at, cat(&[&q(k), " is not a context field", &hint, "; site attributes are read as custom.<name>"]));
+                }
+            }
+        }
+    }
+
+    /// Warns at `at` when the dotted context path `k` names no context field (a typo); returns
+    /// the segment name of a `segments.<name>` path, for the caller to check.
+    fn context_field(&mut self, at: &str, k: &str) -> Option<String> {
+        let mut parts = small::parts(k, b'.');
+        let root = parts.next().unwrap_or_default();
+        let field = parts.next();
+        let mut roots: Vec<&str> = Vec::new();
+        for (r, _) in CONTEXT {
+            roots.push(r);
+        }
+        match CONTEXT.iter().find(|(r, _)| *r == root) {
+            Some((_, fields)) if fields.first() == Some(&"*") => {
+                if root == "segments" {
+                    return Some(field.unwrap_or_default().to_string());
+                }
+            }
+            Some((_, fields)) => {
+                if let Some(f) = field {
+                    if !fields.contains(&f) {
+                        if let Some(h) = closest(f, fields) {
+                            self.warn(at, cat(&[&q(k), " is not a context field (did you mean \"", root, ".", h, "\"?)"]));
                         }
                     }
                 }
             }
+            None => {
+                let hint = mean(closest(root, &roots));
+                self.warn(at, cat(&[&q(k), " is not a context field", &hint, "; site attributes are read as custom.<name>"]));
+            }
+        }
+        None
+    }
+
+    /// Warns about `{{path}}` placeholders in `s` whose path names no context field: they would
+    /// insert nothing.
+    fn template_paths(&mut self, s: &str, at: &str) {
+        let mut rest = s;
+        while let Some(i) = find(rest, "{{") {
+            let after = &rest[i + 2..];
+            let Some(j) = find(after, "}}") else { break };
+            let inner = &after[..j];
+            let path = match find(inner, "|") {
+                Some(b) => &inner[..b],
+                None => inner,
+            };
+            let path = path.trim();
+            if !path.is_empty() {
+                self.context_field(at, path);
+            }
+            rest = &after[j + 2..];
         }
     }
 
