@@ -373,7 +373,7 @@ fn the_schema_agrees_with_the_check_on_the_shops_and_their_shape_mistakes() {
     // so an editor underlines them before `moments check` runs.
     for file in [
         "key-typo-when", "priority-string", "cap-max-string", "cap-per-days", "cap-per-month", "flow-button-two-targets",
-        "cta-javascript", "cta-javascript-mixed-case", "date-us-format", "hours-25",
+        "cta-javascript", "cta-javascript-mixed-case", "attr-href-javascript-entity", "date-us-format", "hours-25",
         "holdout-1.5", "holdout-percent-string", "id-empty", "layout-popup", "insert-position-inside", "action-typo-replce",
         "do-object-not-array", "version-string", "settings-idle-string", "settings-lexicon-typo", "enabled-string",
     ] {
