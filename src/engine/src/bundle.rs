@@ -25,7 +25,7 @@ use crate::condition::Condition;
 use crate::json::Value;
 use crate::problem::{index, join, Problem, Severity};
 use crate::settings::{Abandonment, ExitIntent, Lexicon, Selectors, Settings};
-use crate::small::{self, cat, contains};
+use crate::small::{self, cat, contains, find};
 
 /// How often a rule may fire for one shopper.
 #[derive(Clone, Debug, PartialEq)]
@@ -116,6 +116,9 @@ impl Bundle {
     /// Parses and checks bundle JSON text. `now_ms` (if given) lets the checker warn about
     /// schedules that already ended.
     pub fn load(text: &str, now_ms: Option<f64>) -> Loaded {
+        // A byte order mark (Windows editors write one) is not JSON, but a browser's
+        // `fetch().text()` drops it, so the SDK takes such a file: the check does too.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         match Value::parse(text) {
             Ok(v) => Bundle::from_value(&v, now_ms),
             Err(e) => Err(vec![Problem::error("", cat(&["not valid JSON: ", &e.text()]))]),
@@ -239,6 +242,13 @@ fn mean(hint: Option<&str>) -> String {
     hint.map_or(String::new(), |h| cat(&[" (did you mean \"", h, "\"?)"]))
 }
 
+/// jQuery selector extensions that are not CSS (`:first-child`, `:checked`, `:has` are CSS).
+const JQUERY_PSEUDOS: &[&str] = &[
+    "contains", "eq", "gt", "lt", "first", "last", "even", "odd", "visible", "hidden", "animated", "header",
+    "input", "button", "submit", "reset", "text", "password", "radio", "checkbox", "file", "image", "selected",
+    "parent",
+];
+
 /// Why `s` is not a usable CSS selector, if it is not (a syntax check, not a full parser).
 pub fn selector_problem(s: &str) -> Option<&'static str> {
     if s.trim().is_empty() {
@@ -272,6 +282,37 @@ pub fn selector_problem(s: &str) -> Option<&'static str> {
             }
             '{' | '}' | ';' => return Some("has \"{\", \"}\" or \";\", which belong in CSS rules, not selectors"),
             '<' => return Some("looks like HTML, not a CSS selector"),
+            '#' | '.' if stack.last() != Some(&'[') => {
+                // An id or class needs a name that is a CSS identifier: `#123`, `.2col`, `##x`
+                // or a lone `#` make querySelector throw (escape a digit: `#\31 23`).
+                let mut next = chars.clone();
+                let ok = match next.next() {
+                    Some(n) if n.is_alphabetic() || n == '_' || n == '\\' || !n.is_ascii() => true,
+                    Some('-') => matches!(next.next(), Some(m) if m.is_alphabetic() || m == '_' || m == '-' || m == '\\' || !m.is_ascii()),
+                    _ => false,
+                };
+                if !ok {
+                    return Some(if c == '#' {
+                        "has a \"#\" not followed by an id name (an id selector cannot start with a digit or be empty)"
+                    } else {
+                        "has a \".\" not followed by a class name (a class selector cannot start with a digit or be empty)"
+                    });
+                }
+            }
+            ':' if stack.last() != Some(&'[') => {
+                // jQuery's own pseudo-classes (from tag-manager snippets) make querySelector throw.
+                let mut name = String::new();
+                for n in chars.clone() {
+                    if n.is_ascii_alphanumeric() || n == '-' || n == '_' {
+                        name.push(n.to_ascii_lowercase());
+                    } else {
+                        break;
+                    }
+                }
+                if JQUERY_PSEUDOS.contains(&name.as_str()) {
+                    return Some("uses a jQuery-only pseudo-class (like :contains, :eq, :first, :visible), which browsers refuse");
+                }
+            }
             ',' if stack.is_empty() => {
                 if part_empty {
                     return Some("has an empty part in its list");
@@ -466,6 +507,8 @@ impl Ck {
             Value::Str(s) => {
                 if contains(s, "{{") && !contains(s, "}}") {
                     self.warn_s(path, "has \"{{\" with no \"}}\": the placeholder will show as typed");
+                } else {
+                    self.template_paths(s, path);
                 }
                 s.clone()
             }
@@ -678,35 +721,64 @@ impl Ck {
                 _ if k.starts_with("$") => {}
                 _ => {
                     let at = join(path, k);
-                    let mut parts = small::parts(k, b'.');
-                    let root = parts.next().unwrap_or_default();
-                    let field = parts.next();
-                    let mut roots: Vec<&str> = Vec::new();
-                    for (r, _) in CONTEXT {
-                        roots.push(r);
+                    if let Some(segment) = self.context_field(&at, k) {
+                        refs.push((at, segment));
                     }
-                    match CONTEXT.iter().find(|(r, _)| *r == root) {
-                        Some((_, fields)) if fields.first() == Some(&"*") => {
-                            if root == "segments" {
-                                refs.push((at, field.unwrap_or_default().to_string()));
-                            }
-                        }
-                        Some((_, fields)) => {
-                            if let Some(f) = field {
-                                if !fields.contains(&f) {
-                                    if let Some(h) = closest(f, fields) {
-                                        self.warn(&at, cat(&[&q(k), " is not a context field (did you mean \"", root, ".", h, "\"?)"]));
-                                    }
-                                }
-                            }
-                        }
-                        None => {
-                            let hint = mean(closest(root, &roots));
-                            self.warn(&at, cat(&[&q(k), " is not a context field", &hint, "; site attributes are read as custom.<name>"]));
+                }
+            }
+        }
+    }
+
+    /// Warns at `at` when the dotted context path `k` names no context field (a typo); returns
+    /// the segment name of a `segments.<name>` path, for the caller to check.
+    fn context_field(&mut self, at: &str, k: &str) -> Option<String> {
+        let mut parts = small::parts(k, b'.');
+        let root = parts.next().unwrap_or_default();
+        let field = parts.next();
+        let mut roots: Vec<&str> = Vec::new();
+        for (r, _) in CONTEXT {
+            roots.push(r);
+        }
+        match CONTEXT.iter().find(|(r, _)| *r == root) {
+            Some((_, fields)) if fields.first() == Some(&"*") => {
+                if root == "segments" {
+                    return Some(field.unwrap_or_default().to_string());
+                }
+            }
+            Some((_, fields)) => {
+                if let Some(f) = field {
+                    if !fields.contains(&f) {
+                        if let Some(h) = closest(f, fields) {
+                            self.warn(at, cat(&[&q(k), " is not a context field (did you mean \"", root, ".", h, "\"?)"]));
                         }
                     }
                 }
             }
+            None => {
+                let hint = mean(closest(root, &roots));
+                self.warn(at, cat(&[&q(k), " is not a context field", &hint, "; site attributes are read as custom.<name>"]));
+            }
+        }
+        None
+    }
+
+    /// Warns about `{{path}}` placeholders in `s` whose path names no context field: they would
+    /// insert nothing.
+    fn template_paths(&mut self, s: &str, at: &str) {
+        let mut rest = s;
+        while let Some(i) = find(rest, "{{") {
+            let after = &rest[i + 2..];
+            let Some(j) = find(after, "}}") else { break };
+            let inner = &after[..j];
+            let path = match find(inner, "|") {
+                Some(b) => &inner[..b],
+                None => inner,
+            };
+            let path = path.trim();
+            if !path.is_empty() {
+                self.context_field(at, path);
+            }
+            rest = &after[j + 2..];
         }
     }
 

@@ -114,7 +114,13 @@ fn native_regex(p: &str) -> Result<Rc<dyn RegexMatcher>, String> {
     }
     match regex::Regex::new(&q) {
         Ok(r) => Ok(Rc::new(NativeRegex(r))),
-        Err(e) => Err(e.to_string()),
+        // The crate's message spans lines (the pattern, a caret, then "error: why"); a problem is
+        // one line, so keep the why.
+        Err(e) => {
+            let text = e.to_string();
+            let last = text.lines().last().unwrap_or_default().trim();
+            Err(last.strip_prefix("error: ").unwrap_or(last).to_string())
+        }
     }
 }
 

@@ -23,6 +23,12 @@ pub const ABSOLUTE_MS: f64 = 1e11;
 /// Ticks stop this long (ms) after the last input: the shopper has gone (a visit ends then).
 pub const TICK_LIMIT_MS: f64 = 1_800_000.0;
 
+/// The latest (and, negated, earliest) time a journey may name: JavaScript's `Date` range.
+pub const MAX_DATE_MS: f64 = 8.64e15;
+
+/// The shortest tick interval a header may ask for (shorter would generate millions of ticks).
+pub const MIN_TICK_MS: f64 = 10.0;
+
 /// What one step of a journey does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StepKind {
@@ -87,6 +93,11 @@ impl Clock {
                 None => return Err("\"t\" must be a number of milliseconds".into()),
             },
         };
+        // What a browser's clock can say (JavaScript's Date range); beyond it hours and days
+        // would overflow.
+        if ms.abs() > MAX_DATE_MS {
+            return Err("the time is out of range: \"at\" and \"t\" must stay within JavaScript's dates (±8.64e15 ms from 1970)".into());
+        }
         if ms < self.last {
             return Err("\"t\" goes back in time".into());
         }
@@ -104,6 +115,8 @@ pub fn parse(text: &str) -> Result<Journey, String> {
     let mut header = Value::Obj(Vec::new());
     let mut raw = Vec::new();
     let mut clock = Clock { base: EPOCH_MS, offset: 0, last: f64::MIN };
+    // A byte order mark (as some Windows editors write) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
         let l = line.trim();
         if l.is_empty() || l.starts_with("//") || l.starts_with("#") {
@@ -116,7 +129,11 @@ pub fn parse(text: &str) -> Result<Journey, String> {
             s.push_str(&m);
             s
         };
-        let v = Value::parse(l).map_err(|e| fail(e.to_string()))?;
+        // Each line is parsed on its own, so its error's "line 1" is this line: say the column.
+        let v = Value::parse(l).map_err(|e| {
+            let col = e.column + line.chars().count() - line.trim_start().chars().count();
+            fail(["column ", &col.to_string(), ": ", &e.message].concat())
+        })?;
         if !matches!(v, Value::Obj(_)) {
             return Err(fail("expected a JSON object".into()));
         }
@@ -145,7 +162,7 @@ pub fn parse(text: &str) -> Result<Journey, String> {
     }
     let every = match header.get("ticks") {
         None => 1000.0,
-        Some(t) => t.as_f64().filter(|n| n.is_finite() && *n >= 0.0).ok_or("header: \"ticks\" must be milliseconds (0 = none)")?,
+        Some(t) => t.as_f64().filter(|n| n.is_finite() && (*n == 0.0 || *n >= MIN_TICK_MS)).ok_or("header: \"ticks\" must be milliseconds, at least 10 (0 = none)")?,
     };
     let steps = if every > 0.0 { with_ticks(raw, clock.base, every) } else { raw };
     Ok(Journey { header, steps })
