@@ -287,8 +287,8 @@ pub fn selector_problem(s: &str) -> Option<&'static str> {
                 // or a lone `#` make querySelector throw (escape a digit: `#\31 23`).
                 let mut next = chars.clone();
                 let ok = match next.next() {
-                    Some(n) if n.is_alphabetic() || n == '_' || n == '\\' || !n.is_ascii() => true,
-                    Some('-') => matches!(next.next(), Some(m) if m.is_alphabetic() || m == '_' || m == '-' || m == '\\' || !m.is_ascii()),
+                    Some(n) if n.is_ascii_alphabetic() || n == '_' || n == '\\' || !n.is_ascii() => true,
+                    Some('-') => matches!(next.next(), Some(m) if m.is_ascii_alphabetic() || m == '_' || m == '-' || m == '\\' || !m.is_ascii()),
                     _ => false,
                 };
                 if !ok {
