@@ -347,7 +347,6 @@ fn duplicate_keys_are_reported() {
 }
 
 #[test]
-#[ignore = "bug: an operator without its $ ({\"gte\": 100}) is an equality test against an object that never holds; no warning; see /tmp/cli-findings.md"]
 fn an_operator_without_its_dollar_is_warned_about() {
     let (_, out, _) = moments(&["check", "broken/operator-no-dollar.json"]);
     assert!(out.contains("rules[0].when.cart.value") && out.contains("$gte"), "{out}");

@@ -750,6 +750,9 @@ struct Cx<'a> {
 
 const VERSION_OPS: [(&str, Rel); 6] =
     [("$veq", Rel::EQ), ("$vne", Rel::NE), ("$vgt", Rel::GT), ("$vgte", Rel::GTE), ("$vlt", Rel::LT), ("$vlte", Rel::LTE)];
+/// Operator names without their `$`, a common slip (space-separated: see `small`).
+const BARE_OPS: &str = "eq ne gt gte lt lte in nin all elemMatch size exists type regex regexi not";
+
 const REL_OPS: [(&str, Rel); 4] = [("$lt", Rel::LT), ("$lte", Rel::LTE), ("$gt", Rel::GT), ("$gte", Rel::GTE)];
 const TYPES: [&str; 6] = ["string", "number", "boolean", "object", "array", "null"];
 
@@ -904,6 +907,12 @@ impl Cx<'_> {
                     self.problems.push(Problem::warning(
                         path,
                         "mixes operators and plain keys, so it is compared as a whole object",
+                    ));
+                } else if let Some((k, _)) = m.iter().find(|(k, _)| crate::small::parts(BARE_OPS, b' ').any(|o| o == k)) {
+                    // `{"cart.value": {"gte": 100}}` compares the value with that object: never true.
+                    self.problems.push(Problem::warning(
+                        path,
+                        cat(&["compares with an object that has the key \"", k, "\" (did you mean the operator \"$", k, "\"?)"]),
                     ));
                 }
                 Op::Json(Box::new(v.clone()))
