@@ -244,6 +244,8 @@ export function create(options = {}) {
   }
 
   const start = async () => {
+    // No DOM (server-side rendering): nothing to start, so nothing to download either.
+    if (typeof document === "undefined") throw new Error("no DOM here: only validate() and evaluate() work");
     const loading = load(options.wasmUrl); // compile the wasm while the bundle downloads
     loading.catch(() => {}); // awaited below; no unhandled rejection meanwhile
     let text = options.bundle;
@@ -258,7 +260,6 @@ export function create(options = {}) {
     if (typeof text !== "string") throw new Error("no bundle: pass init({bundle}) or data-bundle");
     await loading;
     if (dead) return; // destroyed while the wasm compiled: it never starts
-    if (typeof document === "undefined") throw new Error("no DOM here: only validate() and evaluate() work");
     const consent = options.consent === true || options.consent === "granted" ? 1
       : options.consent === false || options.consent === "pending" ? 0 : -1;
     try {
