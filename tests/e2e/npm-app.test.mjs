@@ -352,6 +352,88 @@ test("a second instance started with the instance's init() (index.d.ts: 'another
   await page.context().close();
 });
 
+test("calls before ready, in StrictMode: consent(true) stores from the first page view, fire() right after it shows one prompt", async () => {
+  // Control: consent pending and never granted stores nothing.
+  const pending = await open("?consent=pending");
+  await waitText(pending, "#hero-title", "Welcome back, gold member");
+  await pending.evaluate(() => window.__app.store.m.track("add_to_cart", { value: 60, currency: "USD" }));
+  await waitEvent(pending, "offer");
+  assert.equal(await pending.evaluate(() => localStorage.getItem("moments:v1")), null, "pending: nothing stored");
+  await pending.context().close();
+
+  const page = await open("?consent=pending&early=grant,help");
+  await waitText(page, "#hero-title", "Welcome back, gold member");
+  await page.waitForFunction(() => document.querySelectorAll("moments-prompt").length === 1, null, { timeout: 5000 });
+  await waitEvent(page, "prompt_shown");
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+  assert.equal(await page.evaluate(() => document.querySelectorAll("moments-prompt").length), 1, "one prompt, not one per mount");
+  const ev = await appEvents(page);
+  assert.deepEqual(named(ev, "prompt_shown").map((e) => [e[0], e[2].rule]), [[2, "help"]]);
+  const stored = await page.evaluate(() => localStorage.getItem("moments:v1"));
+  assert.ok(stored && /gold/.test(stored), `consent(true) before ready: the profile is stored (with set() data): ${stored}`);
+  const signals = named(ev, "signal").map((e) => e[2].name);
+  assert.deepEqual(signals.slice(0, 3), ["page_view", "app_boot", "help_requested"], "track and fire right after the first page view, in order");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("reset() before ready: the first page view already sees a forgotten shopper", async () => {
+  const page = await open("?strict=0", "/product/trail-runner");
+  await page.click("#add-to-cart");
+  await waitText(page, "#offer", "Your code: BIG50");
+  // A returning shopper with a cart: the cart page's page-view rule fires.
+  await page.goto(`${base}/cart?strict=0`);
+  await page.waitForFunction(() => document.getElementById("status")?.textContent === "ready", null, { timeout: 15000 });
+  await waitText(page, "#ship-note", "Free shipping on your 1 item(s)");
+  // The same shopper, forgotten by the app before the SDK is ready.
+  await page.goto(`${base}/cart?strict=0&early=reset`);
+  await page.waitForFunction(() => document.getElementById("status")?.textContent === "ready", null, { timeout: 15000 });
+  await waitEvent(page, "boot_seen");
+  const why = await page.evaluate(() => window.__app.store.m.explain("cart-shipping"));
+  assert.equal(why.rules[0].fired, false, JSON.stringify(why));
+  assert.equal(await text(page, "#ship-note"), "Shipping calculated at checkout");
+  const ctx = await page.evaluate(() => window.__app.store.m.context());
+  assert.equal(ctx.cart.items, 0);
+  assert.equal(ctx.custom.tier, undefined, "the app's set() came before its reset(): in order, forgotten too");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("two instances: the first follows a dataLayer the page replaces, before and after the second's destroy", async () => {
+  const page = await open("?strict=0");
+  await waitText(page, "#hero-title", "Welcome back, gold member");
+  await page.evaluate(() => window.__app.startSecond("module"));
+  await waitText(page, "#footer-note", "Second instance was here");
+  // A tag manager replaces the array (README: still read), then the page reports a product view.
+  await page.evaluate(() => {
+    window.dataLayer = window.dataLayer.slice();
+    window.dataLayer.push({ event: "view_item", ecommerce: { items: [{ item_id: "a", price: 60 }] } });
+  });
+  await page.waitForFunction(() => window.__app.store.events.some((e) => e[0] === 1 && e[1] === "signal" && e[2].name === "view_item"), null, { timeout: 5000 });
+  // The second goes away; the first still hears the page's analytics, on an array replaced again.
+  await page.evaluate(() => window.__app.stopSecond());
+  await page.evaluate(() => {
+    window.dataLayer = window.dataLayer.slice();
+    window.dataLayer.push({ event: "add_to_cart", ecommerce: { value: 60, currency: "USD", items: [{ item_id: "a", price: 60, quantity: 1 }] } });
+  });
+  await waitText(page, "#offer", "Your code: BIG50");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("two instances: the second also follows a dataLayer the page replaces (index.d.ts: independent instances)", { todo: "hookPage's follow() gives up when window.dataLayer is already an accessor, i.e. the first instance's (see /tmp/npm-findings.md)" }, async () => {
+  const page = await open("?strict=0");
+  await waitText(page, "#hero-title", "Welcome back, gold member");
+  await page.evaluate(() => window.__app.startSecond("module"));
+  await waitText(page, "#footer-note", "Second instance was here");
+  await page.evaluate(() => {
+    window.dataLayer = window.dataLayer.slice();
+    window.dataLayer.push({ event: "view_item", ecommerce: { items: [{ item_id: "a", price: 60 }] } });
+  });
+  await page.waitForFunction(() => window.__app.store.events.some((e) => e[0] === "second" && e[1] === "signal" && e[2].name === "view_item"), null, { timeout: 5000 });
+  await page.context().close();
+});
+
 test("bundle preview panel: validate() and evaluate() in the browser, on a deep link", async () => {
   const page = await open("?strict=0", "/preview");
   await page.click("#check");

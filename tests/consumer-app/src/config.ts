@@ -7,6 +7,10 @@ export interface AppConfig {
   selfHostWasm: boolean;
   strict: boolean;
   storage: StorageKind;
+  /** init({consent}) ("pending" to start without storing). */
+  consent: "granted" | "pending" | undefined;
+  /** Calls the app makes right after create(), before ready: "grant" (consent(true)), "reset", "help" (fire). */
+  early: string[];
 }
 
 export function readConfig(search: string): AppConfig {
@@ -18,6 +22,8 @@ export function readConfig(search: string): AppConfig {
     selfHostWasm: q.get("wasm") === "self",
     strict: q.get("strict") !== "0",
     storage: s === "session" || s === "memory" ? s : "local",
+    consent: q.get("consent") === "pending" ? "pending" : q.get("consent") === "granted" ? "granted" : undefined,
+    early: (q.get("early") || "").split(",").filter(Boolean),
   };
 }
 

@@ -13,6 +13,7 @@ export function optionsFor(cfg: AppConfig, mount: number): InitOptions {
   return {
     bundle: cfg.bundle === "inline" ? bundle : cfg.bundle === "missing" ? "/no-such-bundle.json" : "/bundle.json",
     storage: cfg.storage,
+    consent: cfg.consent,
     // Written the way TypeScript code usually passes an optional setting.
     wasmUrl: cfg.selfHostWasm ? SELF_HOSTED_WASM : undefined,
     on: { error: (e) => store.events.push([mount, "init-error", { message: e.message, errors: e.errors?.length ?? 0 }]) },
@@ -26,6 +27,11 @@ export function useMoments(cfg: AppConfig): void {
     // Right after create(), before the SDK is ready: the README says these are kept.
     m.set({ tier: "gold" });
     m.track("app_boot");
+    for (const call of cfg.early) {
+      if (call === "grant") m.consent(true);
+      else if (call === "reset") m.reset();
+      else if (call === "help") m.fire("help_requested");
+    }
     for (const name of SDK_EVENTS) m.on(name, (d) => store.events.push([mount, name, d]));
     m.on("offer", (props) => {
       const el = document.getElementById("offer");
