@@ -252,6 +252,12 @@ test("client-side routes: swaps follow pushState and back/forward; commerce in G
   await page.click("#help");
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
   assert.equal(await page.evaluate(() => document.querySelectorAll("moments-prompt").length), 1);
+  // A purchase converts the decisions made before it (both variants are measured).
+  await page.evaluate(() => window.__app.store.m.track("purchase", { value: 60, currency: "USD" }));
+  await page.waitForFunction(() => window.__app.store.events.some((e) => e[1] === "conversion" && e[2].rule === "big-cart-offer"), null, { timeout: 5000 });
+  const conv = named(await appEvents(page), "conversion").find((e) => e[2].rule === "big-cart-offer")[2];
+  assert.deepEqual(conv, { rule: "big-cart-offer", variant: "shown", value: 60 });
+  assert.equal((await page.evaluate(() => window.__app.store.m.context())).cart.items, 0, "a purchase empties the cart");
   const ev = await appEvents(page);
   const pageViews = named(ev, "signal").filter((e) => e[2].name === "page_view").length;
   assert.equal(pageViews, 6, "one page view per route shown");
@@ -352,7 +358,7 @@ test("a second instance started with the instance's init() (index.d.ts: 'another
   await page.context().close();
 });
 
-test("calls before ready, in StrictMode: consent(true) stores from the first page view, fire() right after it shows one prompt", async () => {
+test("calls before ready, in StrictMode: consent(true) before ready stores the profile, fire() right after the first page view shows one prompt", async () => {
   // Control: consent pending and never granted stores nothing.
   const pending = await open("?consent=pending");
   await waitText(pending, "#hero-title", "Welcome back, gold member");
@@ -421,7 +427,7 @@ test("two instances: the first follows a dataLayer the page replaces, before and
   await page.context().close();
 });
 
-test("two instances: the second also follows a dataLayer the page replaces (index.d.ts: independent instances)", { todo: "hookPage's follow() gives up when window.dataLayer is already an accessor, i.e. the first instance's (see /tmp/npm-findings.md)" }, async () => {
+test("two instances: the second also follows a dataLayer the page replaces (index.d.ts: independent instances)", { todo: "hookPage's follow() gives up when window.dataLayer is already an accessor, i.e. the first instance's" }, async () => {
   const page = await open("?strict=0");
   await waitText(page, "#hero-title", "Welcome back, gold member");
   await page.evaluate(() => window.__app.startSecond("module"));
@@ -432,6 +438,35 @@ test("two instances: the second also follows a dataLayer the page replaces (inde
   });
   await page.waitForFunction(() => window.__app.store.events.some((e) => e[0] === "second" && e[1] === "signal" && e[2].name === "view_item"), null, { timeout: 5000 });
   await page.context().close();
+});
+
+test("development: the Vite dev server (where StrictMode double-mounts) serves the package; swaps, prompts, once", async () => {
+  const { createServer: viteServer } = await import(pathToFileURL(join(APP, "node_modules/vite/dist/node/index.js")).href);
+  const dev = await viteServer({ root: APP, configFile: join(APP, "vite.config.js"), logLevel: "error", server: { port: 0, host: "127.0.0.1", hmr: false } });
+  await dev.listen();
+  const page = await newPage(browser);
+  try {
+    const requests = [];
+    page.on("response", (r) => requests.push([new URL(r.url()).pathname, r.status(), r.headers()["content-type"] || ""]));
+    await page.goto(`${dev.resolvedUrls.local[0]}`);
+    await waitText(page, "#hero-title", "Welcome back, gold member");
+    await waitEvent(page, "boot_seen");
+    await page.click("#nav-product");
+    await waitText(page, "#product-badge", "Selling fast");
+    await page.click("#help");
+    await page.waitForFunction(() => document.querySelectorAll("moments-prompt").length === 1, null, { timeout: 5000 });
+    const ev = await appEvents(page);
+    assert.deepEqual(ev.filter((e) => e[0] === 1), []);
+    assert.equal(named(ev, "ready").length, 1);
+    assert.equal((await layer(page, "moments_ready")).length, 1);
+    const wasm = requests.filter(([p]) => p.endsWith(".wasm"));
+    assert.equal(wasm.length, 1, JSON.stringify(requests));
+    assert.equal(wasm[0][2], "application/wasm");
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+    await dev.close();
+  }
 });
 
 test("bundle preview panel: validate() and evaluate() in the browser, on a deep link", async () => {
@@ -484,7 +519,17 @@ test("hostile input through the API never throws into the app; the SDK keeps wor
   await page.context().close();
 });
 
-test("context() read in render before ready matches its declared type (Context), as strict TypeScript trusts", { todo: "context() returns {} before ready while index.d.ts declares Context (see /tmp/npm-findings.md)" }, async () => {
+test("a huge price in a GA4 add_to_cart keeps cart.value a number (index.d.ts: number), so `cart.value >= 50` holds", { todo: "Cart::value() (src/engine/src/sensing/cart.rs round(): v * 1e6) overflows to Infinity for prices above ~1.8e302, which context() serializes as null" }, async () => {
+  const page = await open("?strict=0");
+  await waitText(page, "#hero-title", "Welcome back, gold member");
+  await page.evaluate(() => window.__app.store.m.track("add_to_cart", { currency: "USD", items: [{ item_id: "x", price: 1e303, quantity: 1 }] }));
+  const cart = await page.evaluate(() => window.__app.store.m.context().cart);
+  assert.equal(typeof cart.value, "number", JSON.stringify(cart));
+  assert.equal(await page.evaluate(() => window.__app.store.m.context().segments.bigCart), true);
+  await page.context().close();
+});
+
+test("context() read in render before ready matches its declared type (Context), as strict TypeScript trusts", { todo: "context() returns {} before ready while index.d.ts declares Context" }, async () => {
   const page = await open("?strict=0");
   assert.deepEqual(await page.evaluate(() => window.__app.renderErrors), []);
   await page.context().close();
