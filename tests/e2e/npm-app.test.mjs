@@ -294,6 +294,8 @@ test("unmount (destroy) then mount again, in StrictMode: the page is quiet in be
     history.pushState({}, "", "/cart");
     history.pushState({}, "", "/");
   });
+  // An absence can only be checked after a while: longer than a navigation's page view may wait
+  // for the app to render (250 ms), within which a live SDK would have reported it.
   await page.evaluate(() => new Promise((r) => setTimeout(r, 400)));
   assert.equal(await page.evaluate((n) => window.dataLayer.slice(n).filter((e) => String(e.event).startsWith("moments_")).length, quiet), 0, "no SDK event after destroy");
   await page.evaluate(() => window.__app.mount());
