@@ -155,6 +155,7 @@ export function create(options = {}) {
   const debug = !!options.debug;
 
   const dispatch = (name, detail) => {
+    if (dead) return; // destroyed: no handler and no dataLayer hears from it again
     // The wasm's messages to the DOM applier (JSON arrays) and to the prompt renderer (objects).
     if (name === "") return detail[0] === "[" ? dom(detail) : prompts.send(detail);
     const list = handlers.get(name);
@@ -228,6 +229,7 @@ export function create(options = {}) {
       call(11 /* destroy */);
       sdk = null;
       handlers.clear();
+      early = null;
       dead = true;
     }),
     validate,
@@ -242,6 +244,8 @@ export function create(options = {}) {
   }
 
   const start = async () => {
+    // No DOM (server-side rendering): nothing to start, so nothing to download either.
+    if (typeof document === "undefined") throw new Error("no DOM here: only validate() and evaluate() work");
     const loading = load(options.wasmUrl); // compile the wasm while the bundle downloads
     loading.catch(() => {}); // awaited below; no unhandled rejection meanwhile
     let text = options.bundle;
@@ -249,12 +253,13 @@ export function create(options = {}) {
       const res = await fetch(text, { credentials: "same-origin" });
       if (!res.ok) throw new Error(`bundle ${text}: HTTP ${res.status}`);
       text = await res.text();
+      if (dead) return; // destroyed while the bundle downloaded (a framework's effect cleanup)
     } else if (text && typeof text === "object") {
       text = JSON.stringify(text);
     }
     if (typeof text !== "string") throw new Error("no bundle: pass init({bundle}) or data-bundle");
     await loading;
-    if (typeof document === "undefined") throw new Error("no DOM here: only validate() and evaluate() work");
+    if (dead) return; // destroyed while the wasm compiled: it never starts
     const consent = options.consent === true || options.consent === "granted" ? 1
       : options.consent === false || options.consent === "pending" ? 0 : -1;
     try {
