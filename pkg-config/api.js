@@ -79,6 +79,44 @@ function withLayer(f) {
   };
 }
 
+/**
+ * Hands every array the page assigns to `window.dataLayer` later to `hook`, for as long as the
+ * returned function is not called. One accessor serves every running instance; the last one to
+ * stop leaves a plain property holding the page's latest array.
+ */
+const followers = new Set();
+let following = null; // {get, enumerable}: the accessor, while it is installed
+function follow(hook) {
+  const w = window;
+  followers.add(hook);
+  const d = Object.getOwnPropertyDescriptor(w, "dataLayer");
+  if (!following && d && !d.get && !d.set && d.configurable) {
+    let current = d.value;
+    const get = () => current;
+    const set = (v) => {
+      current = v;
+      for (const f of followers) {
+        try {
+          f(v);
+        } catch (e) {
+          /* never break the page's analytics */
+        }
+      }
+    };
+    Object.defineProperty(w, "dataLayer", { configurable: true, enumerable: d.enumerable, get, set });
+    following = { get, enumerable: d.enumerable };
+  }
+  return () => {
+    followers.delete(hook);
+    const now = Object.getOwnPropertyDescriptor(w, "dataLayer");
+    if (followers.size || !following) return;
+    if (now && now.get === following.get) {
+      Object.defineProperty(w, "dataLayer", { value: now.get(), writable: true, configurable: true, enumerable: following.enumerable });
+    }
+    following = null;
+  };
+}
+
 /** Hands a dataLayer the page has created since to everything waiting for it. */
 function layerCheck() {
   const dl = window.dataLayer;
@@ -340,32 +378,9 @@ function hookPage(call, navigated, undo) {
       if (dl.push === push) dl.push = orig;
     });
   };
-  const follow = () => {
-    const d = Object.getOwnPropertyDescriptor(w, "dataLayer");
-    if (!d || d.get || d.set || !d.configurable) return;
-    let current = d.value;
-    const get = () => current;
-    Object.defineProperty(w, "dataLayer", {
-      configurable: true,
-      enumerable: d.enumerable,
-      get,
-      set: (v) => {
-        current = v;
-        try {
-          hookLayer(v);
-        } catch (e) {
-          /* never break the page's analytics */
-        }
-      },
-    });
-    undo.push(() => {
-      const now = Object.getOwnPropertyDescriptor(w, "dataLayer");
-      if (now && now.get === get) Object.defineProperty(w, "dataLayer", { value: current, writable: true, configurable: true, enumerable: d.enumerable });
-    });
-  };
   undo.push(withLayer((dl) => {
     hookLayer(dl);
-    follow();
+    undo.push(follow(hookLayer));
   }));
   const h = w.history;
   for (const m of ["pushState", "replaceState"]) {

@@ -429,7 +429,7 @@ test("two instances: the first follows a dataLayer the page replaces, before and
   await page.context().close();
 });
 
-test("two instances: the second also follows a dataLayer the page replaces (index.d.ts: independent instances)", { todo: "hookPage's follow() gives up when window.dataLayer is already an accessor, i.e. the first instance's" }, async () => {
+test("two instances: the second also follows a dataLayer the page replaces (index.d.ts: independent instances)", async () => {
   const page = await open("?strict=0");
   await waitText(page, "#hero-title", "Welcome back, gold member");
   await page.evaluate(() => window.__app.startSecond("module"));
@@ -521,7 +521,7 @@ test("hostile input through the API never throws into the app; the SDK keeps wor
   await page.context().close();
 });
 
-test("a huge price in a GA4 add_to_cart keeps cart.value a number (index.d.ts: number), so `cart.value >= 50` holds", { todo: "Cart::value() (src/engine/src/sensing/cart.rs round(): v * 1e6) overflows to Infinity for prices above ~1.8e302, which context() serializes as null" }, async () => {
+test("a huge price in a GA4 add_to_cart keeps cart.value a number (index.d.ts: number), so `cart.value >= 50` holds", async () => {
   const page = await open("?strict=0");
   await waitText(page, "#hero-title", "Welcome back, gold member");
   await page.evaluate(() => window.__app.store.m.track("add_to_cart", { currency: "USD", items: [{ item_id: "x", price: 1e303, quantity: 1 }] }));

@@ -41,8 +41,17 @@ pub struct Cart {
     pub declared: f64,
 }
 
+/// To a millionth (sums of decimal prices stay tidy), and always a finite number: a total beyond
+/// f64 is the largest one, and a value too large for millionths is left as it is.
 fn round(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
+    let r = (v * 1e6).round() / 1e6;
+    if r.is_finite() {
+        r
+    } else if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(-f64::MAX, f64::MAX)
+    }
 }
 
 /// The lines an event describes (see the module doc).
@@ -219,6 +228,18 @@ mod tests {
 
     fn item(id: &str, price: f64, quantity: f64) -> Item {
         Item { id: id.into(), price, quantity, ..Item::default() }
+    }
+
+    #[test]
+    fn totals_stay_finite_numbers() {
+        assert_eq!(round(0.1 + 0.2), 0.3);
+        assert_eq!(round(1e303), 1e303);
+        assert_eq!(round(f64::INFINITY), f64::MAX);
+        assert_eq!(round(f64::NEG_INFINITY), -f64::MAX);
+        assert_eq!(round(f64::NAN), 0.0);
+        let mut c = Cart::default();
+        assert!(c.apply("add_to_cart", event_lines(&[item("a", 1e308, 3.0)], None), None, None, 1000.0));
+        assert_eq!(c.value(), f64::MAX);
     }
 
     #[test]
