@@ -340,7 +340,7 @@ fn hostile_journeys_give_clear_errors_with_line_numbers() {
 }
 
 #[test]
-#[ignore = "bug: duplicate keys in one object are silently accepted (the last wins), so a pasted second \"priority\" or \"when\" overrides the first unseen; see /tmp/cli-findings.md"]
+#[ignore = "bug: duplicate keys in one object are silently accepted (the last wins), so a pasted second \"priority\" or \"when\" overrides the first unseen, as JSON.parse does in the browser; reporting them needs the JSON parser to keep positions"]
 fn duplicate_keys_are_reported() {
     let (_, out, _) = moments(&["check", "broken/duplicate-key.json"]);
     assert!(out.contains("rules[0].priority"), "{out}");
