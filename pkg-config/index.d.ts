@@ -161,7 +161,11 @@ export interface Moments {
   fire(signal: SignalName): void;
   /** Forgets the shopper: profile, caps, session. */
   reset(): void;
-  /** Removes every listener, timer, prompt and change the SDK made; the page is as before. The object is inert afterwards. */
+  /**
+   * Removes every listener, timer, prompt and change the SDK made; the page is as before. The
+   * object is inert afterwards. Called before `ready` (a framework effect's cleanup), it stops the
+   * start: that instance never runs, so a new `init()` in the next mount is the only one.
+   */
   destroy(): void;
   /** The same as the module's {@link validate}. */
   validate(bundle: Bundle | string | unknown): ValidationResult;
