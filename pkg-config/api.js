@@ -4,6 +4,7 @@
 import initWasm, { start as startWasm, call as wasmCall } from "./moments_wasm.js";
 import { promptBridge } from "./prompt-bridge.js";
 import { domApplier } from "./dom.js";
+import { emptyContext } from "./empty-context.js";
 
 let wasmReady = null;
 let wasmLoaded = false;
@@ -235,7 +236,6 @@ export function create(options = {}) {
   // Element actions are applied by dom.js; what it changes later (elements that appear) goes back
   // to the wasm as `ui` reports, with the action's kind as `what`.
   const dom = domApplier(guard((kind, rule, elements) => call(10 /* ui */, kind, rule, elements)), fail);
-  const noContext = () => ({});
   const noExplanation = () => ({ rules: [], sensing: {} });
 
   const api = {
@@ -251,7 +251,7 @@ export function create(options = {}) {
       const s = handlers.get(event);
       if (s) s.delete(h);
     }),
-    context: guard(() => (sdk ? JSON.parse(call(7 /* context */)) : noContext()), noContext),
+    context: guard(() => (sdk ? JSON.parse(call(7 /* context */)) : emptyContext()), emptyContext),
     explain: guard((ruleId) => (sdk ? JSON.parse(call(8 /* explain */, ruleId == null ? "" : String(ruleId), "", ruleId == null ? 0 : 1)) : noExplanation()), noExplanation),
     fire: guard((signal) => tell(5 /* fire */, String(signal))),
     reset: guard(() => tell(9 /* reset */)),

@@ -153,7 +153,11 @@ export interface Moments {
   /** Removes a handler added with {@link Moments.on}. */
   off<E extends keyof MomentsEventMap>(event: E, handler: Handler<E>): void;
   off(event: string, handler: (detail: EmitDetail) => void): void;
-  /** A plain-object snapshot of the context that conditions see ({@link Context}). `{}` before ready. */
+  /**
+   * A plain-object snapshot of the context that conditions see ({@link Context}). Before `ready`
+   * (and when the SDK is inert) it is the context before the first page view: every field there,
+   * with zero counts, an empty cart and `moment: "none"`, so a first render can read it.
+   */
   context(): Context;
   /** Why each rule (or just `ruleId`) did or did not fire at the last evaluation. */
   explain(ruleId?: string): Explanation;

@@ -20,6 +20,7 @@
 // - Loads once per page, however many times the tag appears. Never throws into the page.
 import { create, validate, evaluate } from "./api.js";
 import { trustedScriptURL } from "./trusted.js";
+import { emptyContext } from "./empty-context.js";
 
 /** Calls that change the SDK's state rather than report an event: applied before the first page view. */
 const STATE = ["set", "consent", "reset"];
@@ -81,7 +82,7 @@ function boot(w, prev) {
       if (sdk && (name === "on" || name === "off")) return sdk[name](...args);
       if (name === "context" || name === "explain") {
         if (sdk && ready) return sdk[name](...args);
-        return name === "context" ? {} : { rules: [], sensing: {} };
+        return name === "context" ? emptyContext() : { rules: [], sensing: {} };
       }
       // State (set, consent, reset) goes to the SDK as soon as it is starting: it takes effect
       // before the first page view's decisions. Everything else keeps its place in line behind

@@ -156,7 +156,10 @@ test("server-side rendering: the SSR build imports the package, renders, validat
   assert.deepEqual(out.evaluated, [true, false]);
   assert.equal(out.initErrors.length, 1, "init() on the server: one error event");
   assert.match(out.initErrors[0], /DOM/);
-  assert.deepEqual(out.inert.slice(2, 4), [{}, { rules: [], sensing: {} }]);
+  // context(): the context before any page view, every field there (a render can read it).
+  const [ctx, why] = out.inert.slice(2, 4);
+  assert.deepEqual([ctx.page.url, ctx.cart.items, ctx.moment, Object.keys(ctx).length > 10], ["", 0, "none", true]);
+  assert.deepEqual(why, { rules: [], sensing: {} });
   assert.deepEqual(out.thrown, []);
   assert.equal(out.windowDefined, false, "importing or starting the SDK defines no window");
   assert.deepEqual(out.newGlobals, []);
@@ -500,7 +503,8 @@ test("a bundle URL that 404s: one error event and one moments_error, the page un
     m.track("add_to_cart", { value: 1 });
     m.set({ a: 1 });
   });
-  assert.deepEqual(await page.evaluate(() => window.__app.store.m.context()), {});
+  // Inert: context() is the context before any page view (no shopper, no cart).
+  assert.deepEqual(await page.evaluate(() => { const c = window.__app.store.m.context(); return [c.page.url, c.cart.items, c.session.pageviews]; }), ["", 0, 0]);
   assert.equal(await text(page, "#hero-title"), HERO);
   assert.equal((await layer(page, "moments_error")).length, 1, "the destroyed first mount reports no error to analytics");
   // The only console message: the browser's own line about the 404.
@@ -531,7 +535,7 @@ test("a huge price in a GA4 add_to_cart keeps cart.value a number (index.d.ts: n
   await page.context().close();
 });
 
-test("context() read in render before ready matches its declared type (Context), as strict TypeScript trusts", { todo: "context() returns {} before ready while index.d.ts declares Context" }, async () => {
+test("context() read in render before ready matches its declared type (Context), as strict TypeScript trusts", async () => {
   const page = await open("?strict=0");
   assert.deepEqual(await page.evaluate(() => window.__app.renderErrors), []);
   await page.context().close();

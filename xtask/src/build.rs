@@ -174,7 +174,7 @@ pub fn all() -> Result {
     fs::create_dir_all(&npm).map_err(|e| e.to_string())?;
     copy(&bound.join("moments_wasm.js"), &npm.join("moments_wasm.js"))?;
     copy(&wasm, &npm.join("moments_wasm_bg.wasm"))?;
-    for f in ["api.js", "dom.js", "trusted.js", "prompt-bridge.js", "prompt.js", "index.js", "node.js", "index.d.ts", "README.md"] {
+    for f in ["api.js", "dom.js", "trusted.js", "empty-context.js", "prompt-bridge.js", "prompt.js", "index.js", "node.js", "index.d.ts", "README.md"] {
         let src = root.join("pkg-config").join(f);
         if src.exists() {
             copy(&src, &npm.join(f))?;

@@ -40,6 +40,8 @@ pub struct Runtime {
     pub(crate) engine: Engine,
     store: Store,
     emit: js_sys::Function,
+    /// SDK events (name, detail JSON) waiting to be handed to JavaScript once the job is done.
+    outbox: RefCell<Vec<(String, String)>>,
     pub(crate) consent: bool,
     /// Consent was withdrawn in another tab (it erased the profile): a grant there (it stores the
     /// profile again) holds here too.
@@ -59,6 +61,9 @@ pub struct Shared {
     /// `destroy()` was called while the runtime was busy (from an `on()` handler): the queue
     /// loop tears down as soon as the current job is done.
     dying: std::cell::Cell<bool>,
+    /// SDK events are being handed to JavaScript: jobs that handlers queue wait until they are all
+    /// out, so that events keep their order.
+    sending: std::cell::Cell<bool>,
 }
 
 impl Shared {
@@ -95,7 +100,12 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     let stored = store.read();
     let (engine, warnings) = Engine::new(bundle, stored.as_deref(), now(), seed())?;
     let consent = opts.consent.unwrap_or(engine.bundle().settings.consent_granted);
-    let shared = Rc::new(Shared { rt: RefCell::new(None), queue: RefCell::new(Vec::new()), dying: std::cell::Cell::new(false) });
+    let shared = Rc::new(Shared {
+        rt: RefCell::new(None),
+        queue: RefCell::new(Vec::new()),
+        dying: std::cell::Cell::new(false),
+        sending: std::cell::Cell::new(false),
+    });
     let weak = Rc::downgrade(&shared);
     let sink: Sink = {
         let weak = weak.clone();
@@ -121,6 +131,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
         engine,
         store,
         emit,
+        outbox: RefCell::new(Vec::new()),
         consent,
         withdrawn_elsewhere: false,
         debug: opts.debug,
@@ -146,6 +157,7 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
         }
     }
     *shared.rt.borrow_mut() = Some(rt);
+    pump(&shared); // the start's own events (a storage warning) go out now, before `ready`
     Ok(shared)
 }
 
@@ -179,7 +191,14 @@ pub fn push(weak: &Weak<Shared>, job: Job) {
 
 /// Runs queued jobs until the queue is empty. Re-entrant calls return at once; the outer loop
 /// picks up what they queued.
+///
+/// A job's SDK events go to JavaScript after the job, with the runtime free: an `on()` handler
+/// may read `context()` and `explain()`, or call `consent()` and `reset()`, and gets the state the
+/// event is about. What a handler queues (`track()`) runs after the last of those events.
 pub fn pump(shared: &Shared) {
+    if shared.sending.get() {
+        return;
+    }
     loop {
         let Ok(mut guard) = shared.rt.try_borrow_mut() else { return };
         if shared.dying.get() {
@@ -191,6 +210,18 @@ pub fn pump(shared: &Shared) {
             shared.queue.borrow_mut().clear();
             return;
         };
+        let out = std::mem::take(&mut *rt.outbox.borrow_mut());
+        if !out.is_empty() {
+            let f = rt.emit.clone();
+            drop(guard);
+            shared.sending.set(true);
+            for (name, detail) in out {
+                let detail = js_sys::JSON::parse(&detail).unwrap_or(JsValue::NULL);
+                let _ = f.call2(&JsValue::NULL, &JsValue::from_str(&name), &detail);
+            }
+            shared.sending.set(false);
+            continue;
+        }
         let job = {
             let mut q = shared.queue.borrow_mut();
             if q.is_empty() {
@@ -302,10 +333,10 @@ impl Runtime {
         self.engine.handle(&Input::Prompt { rule, what: what.into() }, t)
     }
 
-    /// Sends an SDK event to the JS side (handlers and `dataLayer`). Never throws.
+    /// Sends an SDK event to the JS side (handlers and `dataLayer`) once the job is done (see
+    /// [`pump`]). Never throws.
     pub(crate) fn emit(&self, name: &str, detail: Value) {
-        let detail = js_sys::JSON::parse(&detail.to_json()).unwrap_or(JsValue::NULL);
-        let _ = self.emit.call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
+        self.outbox.borrow_mut().push((name.to_string(), detail.to_json()));
     }
 
     /// Reports a problem as an `error` event (and in the console when debugging).
