@@ -157,7 +157,8 @@ test("Node without a DOM: both entries import cleanly; validate/evaluate work; i
   assert.deepEqual(out.garbage, [false, false, false, true], "bad input is false; the empty condition holds");
   assert.equal(out.initErrors.length, 1);
   assert.match(out.initErrors[0], /DOM/);
-  assert.deepEqual(out.inert, [null, {}, { rules: [], sensing: {} }]);
+  // Inert: context() is the context before any page view, every field there.
+  assert.deepEqual([out.inert[0], out.inert[1].cart.items, out.inert[1].page.url, out.inert[2]], [null, 0, "", { rules: [], sensing: {} }]);
   assert.equal(r.stderr.replace(/^npm warn.*\n/gm, ""), "", "nothing on stderr");
 });
 

@@ -146,6 +146,27 @@ test("data-debug loads the overlay from beside the script, under the CSP; debug(
   assert.deepEqual(pageErrors(page), []);
 });
 
+test("an on() handler reads the context its event is about, and may call the API (after the job's events)", async () => {
+  const page = await open("index.html");
+  await momentsReady(page);
+  const log = await page.evaluate(() => {
+    const log = [];
+    const M = window.Moments;
+    M.on("signal", (d) => {
+      if (d.name !== "add_to_cart") return;
+      log.push(["signal", M.context().cart.items, M.explain("gold-cart").rules.length]);
+      M.track("step_one"); // queued: runs after this job's events
+    });
+    M.on("decision", (d) => log.push(["decision", d.rule]));
+    M.on("step", (d) => log.push(["step", d.n]));
+    M.track("add_to_cart", { currency: "EUR", value: 50, items: [{ item_id: "a", price: 25, quantity: 2 }] });
+    return log;
+  });
+  // The queued add_to_cart (queue.js) put one line in the cart before: 1 + 2 items.
+  assert.deepEqual(log, [["signal", 3, 1], ["decision", "gold-cart"], ["step", 0], ["decision", "s1"], ["step", 1]]);
+  assert.deepEqual(pageErrors(page), []);
+});
+
 /** The text and buttons of the open prompt's shadow root, or null. */
 const promptText = (page) => page.evaluate(() => {
   const h = document.querySelector("moments-prompt");
@@ -261,9 +282,11 @@ for (const [file, what, message] of [
       return { threw: out, ctx, why, after: m.context(), stored: Object.keys(localStorage) };
     });
     assert.deepEqual(calls.threw, []);
-    assert.deepEqual(calls.ctx, {});
+    // Inert: context() is the context before any page view (no cart, no page), every field there.
+    const blank = (c) => [c.page.url, c.cart.items, c.session.pageviews, c.moment];
+    assert.deepEqual(blank(calls.ctx), ["", 0, 0, "none"]);
     assert.deepEqual(calls.why, { rules: [], sensing: {} });
-    assert.deepEqual(calls.after, {}, "context() after destroy()");
+    assert.deepEqual(blank(calls.after), ["", 0, 0, "none"], "context() after destroy()");
     assert.deepEqual(calls.stored, []);
     await page.waitForTimeout(200);
     assert.equal(await page.evaluate(() => document.documentElement.outerHTML), untouched, "the page is untouched");
