@@ -104,7 +104,7 @@ fn channel_name(s: &str) -> &'static str {
     CHANNELS.iter().find(|c| **c == s).copied().unwrap_or("direct")
 }
 
-/// The last commerce event, for de-duplication.
+/// The last commerce event of one name, for de-duplication.
 #[derive(Clone, Debug)]
 struct Recent {
     name: String,
@@ -165,7 +165,9 @@ pub struct Sensing {
     idle_fired: bool,
     touch_device: bool,
     returning: bool,
-    recent: Option<Recent>,
+    /// The last commerce event of each name, oldest first (the last one is the cart's last change).
+    recent: Vec<Recent>,
+    /// The cart before the last commerce event changed it.
     undo: Option<Cart>,
     last_search_at: f64,
     began: bool,
@@ -223,7 +225,7 @@ impl Sensing {
             idle_fired: false,
             touch_device: false,
             returning: false,
-            recent: None,
+            recent: Vec::new(),
             undo: None,
             last_search_at: 0.0,
             began: false,
@@ -773,26 +775,30 @@ impl Sensing {
             }
         }
         let worth: f64 = lines.iter().map(|l| l.price * l.qty).sum();
-        if let Some(r) = self.recent.as_mut() {
-            if r.name == name
+        // The same event from a second source (the page's GA4 push after the click the SDK saw),
+        // even with another event in between (a view_item read from a dataLayer found late):
+        // counted once. Whichever says more is kept, where it was the cart's last change.
+        let n = self.recent.len();
+        if let Some(i) = self.recent.iter().position(|r| {
+            r.name == name
                 && r.source != source
                 && (t - r.at).abs() <= DEDUP_MS
                 && (r.keys.is_empty() || keys.is_empty() || keys.iter().any(|k| r.keys.contains(k)))
-            {
-                // The same event from a second source: keep whichever says more.
-                if worth > r.worth {
-                    if let Some(u) = &self.undo {
-                        self.cart = u.clone();
-                        self.cart.apply(name, lines, value, currency, t);
-                        r.worth = worth;
-                        self.dirty = true;
-                    }
+        }) {
+            let r = &mut self.recent[i];
+            if worth > r.worth && i + 1 == n {
+                if let Some(u) = &self.undo {
+                    self.cart = u.clone();
+                    self.cart.apply(name, lines, value, currency, t);
+                    r.worth = worth;
+                    self.dirty = true;
                 }
-                return;
             }
+            return;
         }
         self.undo = Some(self.cart.clone());
-        self.recent = Some(Recent { name: name.to_string(), source, at: t, keys, worth });
+        self.recent.retain(|r| r.name != name);
+        self.recent.push(Recent { name: name.to_string(), source, at: t, keys, worth });
         self.cart.apply(name, lines, value, currency, t);
         raise(signals, name);
         let (m, w) = match name {
