@@ -232,3 +232,163 @@ test("heavy catalogue: destroy() restores every card, byte for byte, and leaves 
   await page.context().close();
   heavy = null;
 });
+
+// ---- 2. A slow network and an impatient shopper (www/test/heavy/slow.html) ----
+
+/**
+ * Opens slow.html over a throttled line (CDP: 400 ms latency, 50 KB/s: the wasm takes seconds)
+ * with the bundle held back until `release()` is called; `bundle` says how it is answered then.
+ * Records the SDK's events and when the pre-hidden #hero first paints visible.
+ */
+async function slowPage(query = "", bundle = "serve") {
+  const page = await newPage(browser);
+  await page.addInitScript(() => {
+    window.Moments = [["on", "action", (d) => (window.__acts = window.__acts || []).push(d)], ["on", "error", (d) => (window.__errs = window.__errs || []).push(d.message)]];
+    const frame = () => {
+      const h = document.getElementById("hero");
+      if (h && window.__visibleAt == null && getComputedStyle(h).opacity === "1") window.__visibleAt = performance.now();
+      if (window.__visibleAt == null) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 400, downloadThroughput: 50 * 1024, uploadThroughput: 50 * 1024 });
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route("**/test/heavy/slow-bundle.json", async (route) => {
+    await held;
+    if (bundle === "serve") await route.fulfill({ contentType: "application/json", body: readFileSync(new URL("../../www/test/heavy/slow-bundle.json", import.meta.url), "utf8") });
+    else if (bundle === "404") await route.fulfill({ status: 404, body: "not found" });
+  });
+  await page.goto(`${BASE}/test/heavy/slow.html${query}`, { waitUntil: "domcontentloaded" });
+  return { page, release };
+}
+
+const notReady = (page) => page.evaluate(() => Object.keys(Moments.context()).length === 0);
+
+/** The impatient shopper, before the SDK is ready: two adds to cart, a search, to the bottom, out. */
+async function impatient(page) {
+  await page.click('[data-id="sku-1"]');
+  await page.click('[data-id="sku-2"]');
+  await page.fill("#search input", "rain jacket");
+  await page.press("#search input", "Enter");
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.mouse.move(600, 300);
+  await page.mouse.move(600, 2);
+  await page.mouse.move(600, -40);
+}
+
+test("slow network: what the shopper did before ready through the page's dataLayer counts once, and nothing is applied twice", async () => {
+  const { page, release } = await slowPage();
+  await impatient(page);
+  assert.ok(await notReady(page), "the shopper was faster than the SDK");
+  const t0 = Date.now();
+  release();
+  await momentsReady(page);
+  log(`slow line: SDK ready ${Date.now() - t0} ms after the held bundle was released`);
+  await page.waitForTimeout(300);
+  const r = await page.evaluate(() => ({
+    ctx: Moments.context(),
+    signals: dataLayer.filter((e) => e.event === "moments_signal").map((e) => e.name),
+    acts: window.__acts || [],
+    hero: document.getElementById("hero").textContent,
+    notes: [...document.querySelectorAll("#cart-note .added")].map((p) => p.textContent),
+  }));
+  assert.equal(r.signals.filter((s) => s === "add_to_cart").length, 2, "one add_to_cart per GA4 push made before ready");
+  assert.deepEqual([r.ctx.cart.items, r.ctx.cart.value], [2, 65]);
+  assert.equal(r.ctx.search.count, 1);
+  assert.deepEqual(r.ctx.search.lastQueries, ["rain jacket"]);
+  assert.equal(r.hero, "Welcome back, shopper");
+  assert.equal(r.acts.filter((a) => a.rule === "hero").length, 1, "the page-view swap applied once");
+  assert.deepEqual(r.notes, ["In your cart: 2"], "the add_to_cart insert: one, from the last firing");
+  assert.equal(r.signals.filter((s) => s === "exit_intent").length, 0, "a leave before ready is not replayed as an exit");
+  // After ready, a click is seen twice (the selector and the GA4 push) and counted once.
+  await page.click('[data-id="sku-3"]');
+  await page.waitForFunction(() => Moments.context().cart.items === 3);
+  await page.waitForTimeout(300);
+  assert.equal((await page.evaluate(() => Moments.context().cart.items)), 3);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("slow network: a page scrolled to the bottom before ready has its scroll depth once the SDK starts", { todo: "the SDK reads the scroll position only on scroll events (src/web/src/senses.rs first_inputs sends device and page view, no scroll): a page scrolled before ready, or restored scrolled by the browser, reads depth 0 until the shopper scrolls again" }, async () => {
+  const { page, release } = await slowPage();
+  try {
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    release();
+    await momentsReady(page);
+    await page.waitForTimeout(300);
+    const s = await page.evaluate(() => Moments.context().scroll);
+    assert.ok(s.maxDepth >= 90, JSON.stringify(s));
+    assert.equal(await page.evaluate(() => document.body.classList.contains("m-deep")), true);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("slow network: add-to-cart clicks on the bundle's selectors before ready count, on a shop without a dataLayer", { todo: "clicks on settings.selectors.addToCart before the SDK is ready are lost: the listeners start with the wasm (src/web/src/senses.rs listen, called from runtime.rs start), the README does not say so, and the cart the SDK keeps misses those items for the whole visit" }, async () => {
+  const { page, release } = await slowPage("?noga");
+  try {
+    await page.click('[data-id="sku-1"]');
+    await page.click('[data-id="sku-2"]');
+    assert.ok(await notReady(page));
+    release();
+    await momentsReady(page);
+    await page.waitForTimeout(300);
+    assert.equal((await page.evaluate(() => Moments.context().cart.items)), 2);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("slow network: the no-flicker pre-hide lets go within 1.5 s when the bundle 404s after 5 s, and when it never comes", async () => {
+  for (const bundle of ["404", "hang"]) {
+    const { page, release } = await slowPage("", bundle);
+    // The bundle is answered (404) only 5 s in, or never: the hero must be visible well before.
+    setTimeout(release, 5000);
+    await page.waitForFunction(() => window.__visibleAt != null, null, { timeout: 4000 });
+    const at = await page.evaluate(() => window.__visibleAt);
+    log(`bundle ${bundle}: #hero visible ${at.toFixed(0)} ms after navigation start (promised: at most 1.5 s after the tag)`);
+    assert.ok(await notReady(page), "visible before the bundle's answer");
+    assert.equal(await page.textContent("#hero"), "Spring collection");
+    if (bundle === "404") {
+      await page.waitForFunction(() => (window.__errs || []).length > 0, null, { timeout: 15000 });
+      assert.match((await page.evaluate(() => window.__errs))[0], /HTTP 404/);
+      assert.equal(await page.textContent("#hero"), "Spring collection", "the page stays untouched");
+    }
+    await page.context().close();
+  }
+});
+
+test("slow network: a bundle that arrives after the pre-hide was released does not hide the swap target again", { todo: "when the bundle comes after the 1.5 s pre-hide ran out, the wasm's start pre-hides the page-view swap targets again (src/web/src/runtime.rs start calls applier.prehide, pkg-config/dom.js prehide) until begin: text the shopper has been reading for seconds blinks out for a frame or more" }, async () => {
+  const { page, release } = await slowPage();
+  try {
+    await page.waitForFunction(() => window.__visibleAt != null, null, { timeout: 4000 });
+    // From now on, record whether #hero is ever invisible again, every frame.
+    await page.evaluate(() => {
+      window.__hidden = 0;
+      const frame = () => {
+        const h = document.getElementById("hero");
+        if (getComputedStyle(h).opacity !== "1") window.__hidden++;
+        if (!window.__stop) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+      // Adopted sheets that hide by opacity, from the release on.
+      const d = Object.getOwnPropertyDescriptor(Document.prototype, "adoptedStyleSheets");
+      window.__rehides = 0;
+      Object.defineProperty(document, "adoptedStyleSheets", { configurable: true, get() { return d.get.call(this); }, set(v) {
+        if (v.some((s) => [...s.cssRules].some((r) => /opacity:\s*0/.test(r.cssText)))) window.__rehides++;
+        d.set.call(this, v);
+      } });
+    });
+    release();
+    await momentsReady(page);
+    await page.waitForTimeout(300);
+    const r = await page.evaluate(() => ({ hidden: window.__hidden, rehides: window.__rehides, hero: document.getElementById("hero").textContent }));
+    assert.equal(r.hero, "Welcome back, shopper");
+    assert.deepEqual([r.rehides, r.hidden], [0, 0], "pre-hides after the release, frames painted hidden");
+  } finally {
+    await page.context().close();
+  }
+});
