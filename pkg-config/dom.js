@@ -191,6 +191,11 @@ const merge = (older, newer) =>
 export function domApplier(report, fail = () => {}) {
   let live = []; // {id, rule, a: the message, key, p: part, f: firing, on: still matched against new elements}
   let marks = []; // {live: id, el, u: undo, tries, active: still watched for overwrites}
+  // The same marks by element, in the same order: a scan looks up each matching element's marks
+  // here, not in `marks`, so that a mutation batch on a page of thousands of changed elements costs
+  // what the live selectors match, not that times every change made so far.
+  let at = new Map();
+  const marksOf = (el) => at.get(el) || [];
   let next = 0;
   let mo = null;
   let busy = false; // scanning or undoing: what arrives meanwhile (from page code that ran) is dropped
@@ -225,7 +230,10 @@ export function domApplier(report, fail = () => {}) {
     try {
       // Elements the page threw away take their change with them (checked when the page's DOM
       // changed, not on every action).
-      if (!only) marks = marks.filter((m) => m.el.isConnected || (m.u.ins && removeAll(m.u.ins)));
+      if (!only) {
+        marks = marks.filter((m) => m.el.isConnected || (m.u.ins && removeAll(m.u.ins)));
+        for (const el of at.keys()) if (!el.isConnected) at.delete(el);
+      }
       for (const l of live) {
         if (!l.on || (only && only !== l.id)) continue;
         let found;
@@ -237,7 +245,7 @@ export function domApplier(report, fail = () => {}) {
         let fresh = 0;
         let has = 0;
         for (const el of found) {
-          const m = marks.find((m) => m.live === l.id && m.el === el);
+          const m = marksOf(el).find((m) => m.live === l.id);
           if (m) {
             has++;
             if (m.active && !holds(m, l.a)) {
@@ -262,9 +270,10 @@ export function domApplier(report, fail = () => {}) {
           // a template) are dropped here, and what such a firing inserted is taken out: neither
           // memory nor the page grows with the number of firings.
           let based = false;
-          for (let k = 0; k < marks.length; k++) {
-            const m = marks[k];
-            const o = m.el === el && live.find((o) => o.id === m.live);
+          const own = marksOf(el);
+          for (let k = 0; k < own.length; k++) {
+            const m = own[k];
+            const o = live.find((o) => o.id === m.live);
             if (o && (o.p === l.p || (l.p === "0" && o.p[0] === "0"))) {
               m.active = false;
               const merged = merge(m.u, u);
@@ -275,12 +284,16 @@ export function domApplier(report, fail = () => {}) {
               const inserted = !merged && m.u.ins && o.rule === l.rule;
               if (!o.on && (merged || inserted)) {
                 if (inserted) removeAll(m.u.ins);
-                marks.splice(k--, 1);
+                marks.splice(marks.indexOf(m), 1);
+                own.splice(k--, 1);
                 pruned = true;
               }
             }
           }
-          marks.push({ live: l.id, el, u, tries: 0, active: true });
+          const mark = { live: l.id, el, u, tries: 0, active: true };
+          marks.push(mark);
+          if (own.length) own.push(mark);
+          else at.set(el, [mark]);
           fresh++;
         }
         if (only) count = fresh + has;
@@ -346,6 +359,7 @@ export function domApplier(report, fail = () => {}) {
         const l = live.find((l) => l.id === m.live);
         if (l) undo(m, l.a);
       }
+      at = new Map();
     } finally {
       busy = false;
     }
