@@ -49,10 +49,16 @@ export function evaluate(condition, context) {
 }
 
 const json = (v) => {
+  // Prototype.js's Array#toJSON returns JSON text, which JSON.stringify would quote: set aside.
+  const A = Array.prototype;
+  const t = Object.getOwnPropertyDescriptor(A, "toJSON");
   try {
+    if (t && t.configurable) delete A.toJSON;
     return JSON.stringify(v === undefined ? null : v);
   } catch (e) {
     return "null"; // cycles, BigInt: dropped rather than thrown
+  } finally {
+    if (t && t.configurable) Object.defineProperty(A, "toJSON", t);
   }
 };
 
