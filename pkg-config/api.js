@@ -8,12 +8,23 @@ import { domApplier } from "./dom.js";
 let wasmReady = null;
 let wasmLoaded = false;
 
-/** Loads and compiles the wasm once (streaming where the server sends application/wasm). */
+/**
+ * Loads and compiles the wasm once (streaming where the server sends application/wasm). Where the
+ * page replaced `fetch` by a polyfill whose responses are not the browser's Response (one on
+ * XMLHttpRequest), compiles the polyfill's bytes instead.
+ */
 export function load(wasmUrl) {
   if (!wasmReady) {
-    wasmReady = initWasm(wasmUrl ? { module_or_path: wasmUrl } : undefined).then(() => {
-      wasmLoaded = true;
-    });
+    const url = wasmUrl ? { module_or_path: wasmUrl } : undefined;
+    wasmReady = initWasm(url)
+      .catch((e) => {
+        // Not the browser's Response (a TypeError that is no network failure): compile the bytes.
+        if (!wasmUrl || !(e instanceof TypeError) || /fetch/i.test(e.message)) throw e;
+        return fetch(wasmUrl).then((r) => r.arrayBuffer()).then((b) => initWasm({ module_or_path: b }));
+      })
+      .then(() => {
+        wasmLoaded = true;
+      });
   }
   return wasmReady;
 }
