@@ -371,9 +371,10 @@ function hookPage(call, navigated, undo) {
   };
   const hooked = new WeakSet();
   const hookLayer = (dl) => {
-    if (!Array.isArray(dl) || hooked.has(dl)) return;
+    // An array, or a tag manager's object with a push method (its entries cannot be listed).
+    if (Object(dl) !== dl || typeof dl.push !== "function" || hooked.has(dl)) return;
     hooked.add(dl);
-    for (const e of dl) feed(e, true);
+    if (Array.isArray(dl)) for (const e of dl) feed(e, true);
     const orig = dl.push;
     const push = function () {
       const r = orig.apply(this, arguments);
