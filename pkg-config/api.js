@@ -35,6 +35,15 @@ export function markLoaded() {
   wasmReady = Promise.resolve();
 }
 
+/** `console[kind](...args)`, where a page's console may throw or be gone. */
+export const say = (kind, ...args) => {
+  try {
+    console[kind](...args);
+  } catch (e) {
+    /* never into the page */
+  }
+};
+
 /** An exception's message. */
 const why = (e) => String((e && e.message) || e);
 
@@ -218,7 +227,7 @@ export function create(options = {}) {
       try {
         h(detail);
       } catch (e) {
-        if (debug) console.error("[moments] handler for", name, "threw", e);
+        if (debug) say("error", "[moments] handler for", name, "threw", e);
       }
     }
     if (typeof window === "undefined") return;
@@ -235,7 +244,7 @@ export function create(options = {}) {
     }
   };
   const fail = (message, errors) => {
-    if (debug) console.warn("[moments]", message, errors || "");
+    if (debug) say("warn", "[moments]", message, errors || "");
     dispatch("error", { message, errors: errors || [] });
   };
   const guard = (f, otherwise) => (...args) => {
