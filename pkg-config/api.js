@@ -314,7 +314,9 @@ export function create(options = {}) {
     loading.catch(() => {}); // awaited below; no unhandled rejection meanwhile
     let text = options.bundle;
     if (typeof text === "string" && !text.trim().startsWith("{")) {
-      const res = await fetch(text, { credentials: "same-origin" });
+      const res = await fetch(text, { credentials: "same-origin" }).catch((e) => {
+        throw new Error(`bundle ${text}: ${why(e)}`); // "Failed to fetch" alone names nothing
+      });
       if (!res.ok) throw new Error(`bundle ${text}: HTTP ${res.status}`);
       text = await res.text();
       if (dead) return; // destroyed while the bundle downloaded (a framework's effect cleanup)
