@@ -9,12 +9,23 @@ import { emptyContext } from "./empty-context.js";
 let wasmReady = null;
 let wasmLoaded = false;
 
-/** Loads and compiles the wasm once (streaming where the server sends application/wasm). */
+/**
+ * Loads and compiles the wasm once (streaming where the server sends application/wasm). Where the
+ * page replaced `fetch` by a polyfill whose responses are not the browser's Response (one on
+ * XMLHttpRequest), compiles the polyfill's bytes instead.
+ */
 export function load(wasmUrl) {
   if (!wasmReady) {
-    wasmReady = initWasm(wasmUrl ? { module_or_path: wasmUrl } : undefined).then(() => {
-      wasmLoaded = true;
-    });
+    const url = wasmUrl ? { module_or_path: wasmUrl } : undefined;
+    wasmReady = initWasm(url)
+      .catch((e) => {
+        // Not the browser's Response (a TypeError that is no network failure): compile the bytes.
+        if (!wasmUrl || !(e instanceof TypeError) || /fetch/i.test(e.message)) throw e;
+        return fetch(wasmUrl).then((r) => r.arrayBuffer()).then((b) => initWasm({ module_or_path: b }));
+      })
+      .then(() => {
+        wasmLoaded = true;
+      });
   }
   return wasmReady;
 }
@@ -24,6 +35,15 @@ export function markLoaded() {
   wasmLoaded = true;
   wasmReady = Promise.resolve();
 }
+
+/** `console[kind](...args)`, where a page's console may throw or be gone. */
+export const say = (kind, ...args) => {
+  try {
+    console[kind](...args);
+  } catch (e) {
+    /* never into the page */
+  }
+};
 
 /** An exception's message. */
 const why = (e) => String((e && e.message) || e);
@@ -50,10 +70,16 @@ export function evaluate(condition, context) {
 }
 
 const json = (v) => {
+  // Prototype.js's Array#toJSON returns JSON text, which JSON.stringify would quote: set aside.
+  const A = Array.prototype;
+  const t = Object.getOwnPropertyDescriptor(A, "toJSON");
   try {
+    if (t && t.configurable) delete A.toJSON;
     return JSON.stringify(v === undefined ? null : v);
   } catch (e) {
     return "null"; // cycles, BigInt: dropped rather than thrown
+  } finally {
+    if (t && t.configurable) Object.defineProperty(A, "toJSON", t);
   }
 };
 
@@ -202,7 +228,7 @@ export function create(options = {}) {
       try {
         h(detail);
       } catch (e) {
-        if (debug) console.error("[moments] handler for", name, "threw", e);
+        if (debug) say("error", "[moments] handler for", name, "threw", e);
       }
     }
     if (typeof window === "undefined") return;
@@ -219,7 +245,7 @@ export function create(options = {}) {
     }
   };
   const fail = (message, errors) => {
-    if (debug) console.warn("[moments]", message, errors || "");
+    if (debug) say("warn", "[moments]", message, errors || "");
     dispatch("error", { message, errors: errors || [] });
   };
   const guard = (f, otherwise) => (...args) => {
@@ -288,7 +314,9 @@ export function create(options = {}) {
     loading.catch(() => {}); // awaited below; no unhandled rejection meanwhile
     let text = options.bundle;
     if (typeof text === "string" && !text.trim().startsWith("{")) {
-      const res = await fetch(text, { credentials: "same-origin" });
+      const res = await fetch(text, { credentials: "same-origin" }).catch((e) => {
+        throw new Error(`bundle ${text}: ${why(e)}`); // "Failed to fetch" alone names nothing
+      });
       if (!res.ok) throw new Error(`bundle ${text}: HTTP ${res.status}`);
       text = await res.text();
       if (dead) return; // destroyed while the bundle downloaded (a framework's effect cleanup)
@@ -354,9 +382,10 @@ function hookPage(call, navigated, undo) {
   };
   const hooked = new WeakSet();
   const hookLayer = (dl) => {
-    if (!Array.isArray(dl) || hooked.has(dl)) return;
+    // An array, or a tag manager's object with a push method (its entries cannot be listed).
+    if (Object(dl) !== dl || typeof dl.push !== "function" || hooked.has(dl)) return;
     hooked.add(dl);
-    for (const e of dl) feed(e, true);
+    if (Array.isArray(dl)) for (const e of dl) feed(e, true);
     const orig = dl.push;
     const push = function () {
       const r = orig.apply(this, arguments);

@@ -18,7 +18,7 @@
 //   Styles go in constructed stylesheets (allowed by a CSP without 'unsafe-inline'); where a
 //   browser lacks them, a <style> carries the nonce of this tag (the SDK reads script[nonce]).
 // - Loads once per page, however many times the tag appears. Never throws into the page.
-import { create, validate, evaluate } from "./api.js";
+import { create, validate, evaluate, say } from "./api.js";
 import { trustedScriptURL } from "./trusted.js";
 import { emptyContext } from "./empty-context.js";
 
@@ -32,11 +32,7 @@ const STATE = ["set", "consent", "reset"];
   try {
     boot(w, prev);
   } catch (e) {
-    try {
-      console.error("[moments] could not start:", e);
-    } catch (_) {
-      /* no console */
-    }
+    say("error", "[moments] could not start:", e);
   }
 })();
 
@@ -210,7 +206,7 @@ function boot(w, prev) {
     if (c[0] === "debug" || !bundle) api[c[0]](...c.slice(1));
   }
   if (!bundle) {
-    if (debug) console.warn("[moments] no data-bundle on the script tag; call Moments.init({bundle}) yourself");
+    if (debug) say("warn", "[moments] no data-bundle on the script tag; call Moments.init({bundle}) yourself");
     return;
   }
   const consent = attr("data-consent");

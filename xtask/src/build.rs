@@ -201,10 +201,10 @@ pub fn all() -> Result {
         .args(["--bundle", "--minify", "--format=iife", "--target=es2019", "--legal-comments=none", "--log-level=warning"])
         .arg(format!("--outfile={}", script.join("moments-debug.js").display())))?;
     // Prompts: a separate file that moments.js loads only when a page may show one. It registers
-    // itself as `Moments.__prompt`, which the loader takes back.
+    // itself as `Moments.__prompt` (pkg-config/prompt-script.js), which the loader takes back.
     run(Command::new(bin("esbuild"))
-        .arg(root.join("pkg-config/prompt.js"))
-        .args(["--bundle", "--minify", "--format=iife", "--global-name=Moments.__prompt", "--target=es2019", "--legal-comments=none", "--log-level=warning"])
+        .arg(root.join("pkg-config/prompt-script.js"))
+        .args(["--bundle", "--minify", "--format=iife", "--target=es2019", "--legal-comments=none", "--log-level=warning"])
         .arg(format!("--outfile={}", script.join("moments-prompt.js").display())))?;
     copy(&wasm, &script.join("moments.wasm"))
 }

@@ -37,6 +37,15 @@ extern "C" {
     // Clears intervals too: timeouts and intervals share one list of timers (HTML standard).
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: i32);
+
+    // A page may replace console.log by one that throws: caught, so it never unwinds through Rust.
+    #[wasm_bindgen(catch, js_namespace = console, js_name = log)]
+    fn console_log(a: &str, b: &str) -> Result<(), JsValue>;
+}
+
+/// `console.log(a, b)`; a console that throws or is gone is ignored.
+pub fn log(a: &str, b: &str) {
+    let _ = console_log(a, b);
 }
 
 /// The page's `window`, if there is one.

@@ -348,7 +348,7 @@ impl Runtime {
     }
 
     fn log(&self, what: &str, msg: &str) {
-        web_sys::console::log_2(&JsValue::from_str(&moments_engine::small::cat(&["[moments] ", what])), &JsValue::from_str(msg));
+        crate::browser::log(&moments_engine::small::cat(&["[moments] ", what]), msg);
     }
 
     /// Writes the profile; a storage that fails now (full, blocked) is reported once.
