@@ -96,6 +96,10 @@ fn message(rule: &str, a: &Action, firing: u32) -> Option<(&'static str, String)
     Some((kind, m))
 }
 
+/// How long the page may keep swap targets hidden from its start (`PREHIDE_MS` in `dom.js`, and
+/// the loader's safety timeout).
+pub const PREHIDE_MS: f64 = 1500.0;
+
 /// Applies rendered actions (through the JavaScript applier) and reports what it applied.
 pub struct Applier {
     sink: Sink,
@@ -120,8 +124,15 @@ impl Applier {
 
     /// Pre-hides the elements matching `selectors` (invalid ones are skipped) until the next
     /// [`Applier::apply`] of an element action, [`Applier::release_prehide`], or 1.5 s.
+    ///
+    /// Only in the page's first [`PREHIDE_MS`]: a page that has shown its content since (a slow
+    /// bundle, an app that starts the SDK later) is not hidden again.
     pub fn prehide(&mut self, selectors: &[String]) {
-        if !selectors.is_empty() {
+        let age = crate::browser::window()
+            .and_then(|w| crate::browser::call(&crate::browser::get(&w, "performance"), "now", &wasm_bindgen::JsValue::UNDEFINED).ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        if !selectors.is_empty() && age < PREHIDE_MS {
             let mut m = vec![Value::Num(2.0)];
             m.extend(selectors.iter().map(|s| Value::Str(s.clone())));
             self.send(&Value::Arr(m).to_json());

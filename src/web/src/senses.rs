@@ -34,6 +34,10 @@ pub fn first_inputs() -> Vec<Input> {
     out.push(Input::Device { kind, touch });
     // The engine reads a site search from the page view's URL (`?q=…`) itself.
     out.push(page_view(None));
+    // A shopper who scrolled before the SDK was ready (a slow line) is as deep as they are.
+    if let Some(s) = scroll_input().filter(|s| matches!(s, Input::Scroll { y, .. } if *y > 0.0)) {
+        out.push(s);
+    }
     out
 }
 
