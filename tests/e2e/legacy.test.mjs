@@ -372,7 +372,8 @@ async function inert(page, pattern) {
   assert.equal(await text(f, "#cart-count"), "1", "the shop's own bag still works");
   assert.equal(await text(f, "#hero-title"), HERO, "the page is untouched");
   // The API answers, inertly, and never throws.
-  assert.deepEqual(await f.evaluate(() => { Moments.track("x"); Moments.set({ a: 1 }); return [Moments.context(), Moments.explain().rules]; }), [{}, []]);
+  // context(): the context before any page view (nothing sensed), explain(): no rules.
+  assert.deepEqual(await f.evaluate(() => { Moments.track("x"); Moments.set({ a: 1 }); const c = Moments.context(); return [c.session.pageviews, c.cart.items, c.custom, Moments.explain().rules]; }), [0, 0, {}, []]);
 }
 
 test("no WebAssembly at all: one clear error event, the page untouched", async () => {

@@ -447,7 +447,10 @@ test("two instances: the second also follows a dataLayer the page replaces (inde
 
 test("development: the Vite dev server (where StrictMode double-mounts) serves the package; swaps, prompts, once", async () => {
   const { createServer: viteServer } = await import(pathToFileURL(join(APP, "node_modules/vite/dist/node/index.js")).href);
-  const dev = await viteServer({ root: APP, configFile: join(APP, "vite.config.js"), logLevel: "error", server: { port: 0, host: "127.0.0.1", hmr: false } });
+  // `force`: this build of moments-sdk has the version of the last one, so Vite's cache of
+  // pre-bundled dependencies (keyed by the lock file) would serve the last build's glue with
+  // this build's wasm. A shop upgrading the package changes its lock file, which clears it.
+  const dev = await viteServer({ root: APP, configFile: join(APP, "vite.config.js"), logLevel: "error", optimizeDeps: { force: true }, server: { port: 0, host: "127.0.0.1", hmr: false } });
   await dev.listen();
   const page = await newPage(browser);
   try {
