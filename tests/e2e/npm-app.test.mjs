@@ -15,18 +15,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, statSync, lstatSync, rmSync, unlinkSync, mkdirSync, readFileSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, statSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { join, extname, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { launch, newPage } from "./browser.mjs";
+import { installSdk } from "./consumer.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const APP = join(ROOT, "tests/consumer-app");
-const DIST = join(ROOT, "dist/npm");
 const INSTALLED = join(APP, "node_modules/moments-sdk");
-const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: APP, encoding: "utf8", ...opts });
@@ -77,23 +75,8 @@ function serve() {
 }
 
 before(async () => {
-  assert.ok(existsSync(join(DIST, "package.json")), "dist/npm is missing: run `cargo xtask build` first");
-  // 1. The app's tooling, once (offline afterwards: npm's cache and the lock file).
-  const stamp = join(APP, "node_modules/.package-lock.json");
-  const fresh = existsSync(stamp) && statSync(stamp).mtimeMs >= statSync(join(APP, "package-lock.json")).mtimeMs;
-  if (!fresh || !existsSync(join(APP, "node_modules/vite")) || !existsSync(join(APP, "node_modules/typescript"))) {
-    ok(NPM, ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"]);
-  }
-  // 2. This build of moments-sdk as `npm publish` would ship it (replacing npm's link to dist/npm).
-  const tmp = mkdtempSync(join(tmpdir(), "moments-pack-"));
-  const info = JSON.parse(ok(NPM, ["pack", DIST, "--pack-destination", tmp, "--json", "--loglevel=error"]));
-  if (lstatSync(INSTALLED, { throwIfNoEntry: false })) {
-    if (lstatSync(INSTALLED).isSymbolicLink()) unlinkSync(INSTALLED);
-    else rmSync(INSTALLED, { recursive: true, force: true });
-  }
-  mkdirSync(INSTALLED, { recursive: true });
-  ok("tar", ["-xzf", join(tmp, info[0].filename), "-C", INSTALLED, "--strip-components=1"]);
-  rmSync(tmp, { recursive: true, force: true });
+  // 1.–2. The app's tooling, and this build of moments-sdk as `npm publish` would ship it.
+  installSdk(APP, ["vite", "typescript"]);
   // 3. The client build and the server (SSR) build.
   const vite = join(APP, "node_modules/vite/bin/vite.js");
   ok(process.execPath, [vite, "build", "--logLevel", "warn"]);

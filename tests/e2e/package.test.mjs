@@ -10,18 +10,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, statSync, lstatSync, rmSync, unlinkSync, mkdirSync, readFileSync, mkdtempSync, readdirSync, writeFileSync, copyFileSync } from "node:fs";
+import { rmSync, readFileSync, readdirSync, writeFileSync, copyFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { launch, newPage, BASE, SHOTS } from "./browser.mjs";
+import { installSdk } from "./consumer.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const APP = join(ROOT, "tests/consumer");
-const DIST = join(ROOT, "dist/npm");
 const INSTALLED = join(APP, "node_modules/moments-sdk");
-const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: APP, encoding: "utf8", ...opts });
@@ -38,25 +36,8 @@ let packed = []; // the files in the tarball
 let browser;
 
 before(async () => {
-  assert.ok(existsSync(join(DIST, "package.json")), "dist/npm is missing: run `cargo xtask build` first");
-  // 1. The consumer's tooling, once (offline afterwards: npm's cache and the lock file).
-  const stamp = join(APP, "node_modules/.package-lock.json");
-  const fresh = existsSync(stamp) && statSync(stamp).mtimeMs >= statSync(join(APP, "package-lock.json")).mtimeMs;
-  if (!fresh || !existsSync(join(APP, "node_modules/.bin/vite")) || !existsSync(join(APP, "node_modules/webpack"))) {
-    ok(NPM, ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"]);
-  }
-  // 2. This build of moments-sdk, exactly as `npm publish` would ship it (npm ci left a link to
-  // dist/npm; replace it with the unpacked tarball so the `files` list and `exports` are tested).
-  const tmp = mkdtempSync(join(tmpdir(), "moments-pack-"));
-  const info = JSON.parse(ok(NPM, ["pack", DIST, "--pack-destination", tmp, "--json", "--loglevel=error"]));
-  packed = info[0].files.map((f) => f.path).sort();
-  if (existsSync(INSTALLED) || lstatSync(INSTALLED, { throwIfNoEntry: false })) {
-    if (lstatSync(INSTALLED).isSymbolicLink()) unlinkSync(INSTALLED);
-    else rmSync(INSTALLED, { recursive: true, force: true });
-  }
-  mkdirSync(INSTALLED, { recursive: true });
-  ok("tar", ["-xzf", join(tmp, info[0].filename), "-C", INSTALLED, "--strip-components=1"]);
-  rmSync(tmp, { recursive: true, force: true });
+  // 1.–2. The consumer's tooling, and this build of moments-sdk exactly as `npm publish` would ship it.
+  packed = installSdk(APP, [".bin/vite", "webpack"]);
   // 3. The app: a client build and a server (SSR) build.
   ok(process.execPath, [join(APP, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"]);
   ok(process.execPath, [join(APP, "node_modules/vite/bin/vite.js"), "build", "--ssr", "src/entry-server.js", "--outDir", "dist-ssr", "--logLevel", "warn"]);
