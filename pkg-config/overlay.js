@@ -175,7 +175,8 @@ ul { list-style: none; margin: 0; padding: 0; }
     const tag = document.querySelector("script[data-bundle]");
     if (refusal || !tag || typeof M.validate !== "function") return;
     refusal = [];
-    fetch(new URL(tag.getAttribute("data-bundle"), location.href).href, { credentials: "same-origin" })
+    // Resolved as the loader resolves it: against the document's base URL (a <base href> counts).
+    fetch(new URL(tag.getAttribute("data-bundle"), document.baseURI).href, { credentials: "same-origin" })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error("HTTP " + r.status))))
       .then((text) => {
         const res = M.validate(text);
