@@ -735,10 +735,6 @@ impl Ck {
         let mut parts = small::parts(k, b'.');
         let root = parts.next().unwrap_or_default();
         let field = parts.next();
-        let mut roots: Vec<&str> = Vec::new();
-        for (r, _) in CONTEXT {
-            roots.push(r);
-        }
         match CONTEXT.iter().find(|(r, _)| *r == root) {
             Some((_, fields)) if fields.first() == Some(&"*") => {
                 if root == "segments" {
@@ -755,6 +751,7 @@ impl Ck {
                 }
             }
             None => {
+                let roots: Vec<&str> = CONTEXT.iter().map(|(r, _)| *r).collect();
                 let hint = mean(closest(root, &roots));
                 self.warn(at, cat(&[&q(k), " is not a context field", &hint, "; site attributes are read as custom.<name>"]));
             }

@@ -42,6 +42,9 @@ pub struct Runtime {
     emit: js_sys::Function,
     /// SDK events (name, detail JSON) waiting to be handed to JavaScript once the job is done.
     outbox: RefCell<Vec<(String, String)>>,
+    /// What page-view rules swap, as the selector list the next page load pre-hides (written with
+    /// consent). The bundle does not change, so it is worked out once, at start.
+    prehide: String,
     pub(crate) consent: bool,
     /// Consent was withdrawn in another tab (it erased the profile): a grant there (it stores the
     /// profile again) holds here too.
@@ -127,11 +130,13 @@ pub fn start(bundle: &str, opts: Options, emit: js_sys::Function) -> Result<Rc<S
     // applied (Sdk::begin releases it; a safety timeout releases it anyway).
     let hide = prehide_selectors(engine.bundle());
     applier.prehide(&hide);
+    let prehide = moments_engine::small::join(&hide.iter().map(String::as_str).collect::<Vec<_>>(), ",");
     let mut rt = Runtime {
         engine,
         store,
         emit,
         outbox: RefCell::new(Vec::new()),
+        prehide,
         consent,
         withdrawn_elsewhere: false,
         debug: opts.debug,
@@ -360,9 +365,7 @@ impl Runtime {
 
     /// Remembers the selectors to pre-hide on the next page load (only called with consent).
     fn remember_prehide(&mut self) {
-        let hide = prehide_selectors(self.engine.bundle());
-        let list: Vec<&str> = hide.iter().map(String::as_str).collect();
-        self.store.write_prehide(&moments_engine::small::join(&list, ","));
+        self.store.write_prehide(&self.prehide);
     }
 
     /// Grants or withdraws consent. Granting stores the profile, and the selectors to pre-hide on
